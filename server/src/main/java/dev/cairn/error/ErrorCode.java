@@ -1,0 +1,56 @@
+package dev.cairn.error;
+
+/**
+ * Stable, greppable error codes. The wire name is what clients read in the {@code error} field;
+ * it never changes once published. The HTTP status for each code lives in exactly one place,
+ * {@code dev.cairn.api.HttpErrors}.
+ */
+public enum ErrorCode {
+    // request (400 and friends)
+    INVALID_REQUEST("invalid_request"),
+    VALIDATION_ERROR("validation_error"),
+    SCHEMA_EXTRACTION_FAILED("schema_extraction_failed"),
+    BUNDLE_TOO_LARGE("bundle_too_large"),
+    EXTENSION_NOT_AVAILABLE("extension_not_available"),
+    AMBIGUOUS_FUNCTION("ambiguous_function"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type"),
+    PAYLOAD_TOO_LARGE("payload_too_large"),
+    ROUTE_NOT_FOUND("not_found"),
+    METHOD_NOT_ALLOWED("method_not_allowed"),
+
+    // identity
+    UNAUTHORIZED("unauthorized"),
+    FORBIDDEN("forbidden"),
+    ADMIN_DISABLED("admin_disabled"),
+
+    // lookups
+    DATABASE_NOT_FOUND("database_not_found"),
+    PLATFORM_NOT_FOUND("platform_not_found"),
+    SCHEMA_NOT_FOUND("schema_not_found"),
+    FUNCTION_NOT_FOUND("function_not_found"),
+
+    // conflicts
+    DATABASE_ALREADY_EXISTS("database_already_exists"),
+    PLATFORM_ALREADY_REGISTERED("platform_already_registered"),
+
+    // PostgreSQL said no
+    QUERY_FAILED("query_failed"),
+    MIGRATION_FAILED("migration_failed"),
+    FUNCTION_DEPLOY_FAILED("function_deploy_failed"),
+
+    // capacity and availability
+    CONNECTION_FAILED("connection_failed"),
+    POOL_EXHAUSTED("pool_exhausted"),
+    INTERNAL_ERROR("internal_error");
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The value of the {@code error} field in every error body. */
+    public String wireName() {
+        return wireName;
+    }
+}
