@@ -41,7 +41,10 @@ public enum ErrorCode {
     // capacity and availability
     CONNECTION_FAILED("connection_failed"),
     POOL_EXHAUSTED("pool_exhausted"),
-    INTERNAL_ERROR("internal_error");
+    INTERNAL_ERROR("internal_error"),
+
+    // start-up only: never sent over HTTP, but it is still one stable code
+    INVALID_CONFIGURATION("invalid_configuration");
 
     private final String wireName;
 

@@ -1,0 +1,102 @@
+package dev.cairn.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.fleet.DatabaseRecord;
+import dev.cairn.fleet.Names;
+import dev.cairn.fleet.Registration;
+import dev.cairn.fleet.RequestMeta;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code /admin/*}: every route needs the admin bearer token; without ADMIN_TOKEN they answer 503. */
+final class AdminRoutes {
+
+    private final Services services;
+
+    AdminRoutes(Services services) {
+        this.services = services;
+    }
+
+    void register(HttpRouting.Builder routing, RouteTable table) {
+        table.get(routing, "/admin/databases", guarded(this::databases));
+        table.post(routing, "/admin/create-tenant", guarded(this::createTenant));
+    }
+
+    private Handler guarded(Handler handler) {
+        return (req, res) -> {
+            services.adminToken().check(req.headers().first(HeaderNames.AUTHORIZATION));
+            handler.handle(req, res);
+        };
+    }
+
+    private void databases(ServerRequest req, ServerResponse res) {
+        String platform = Names.platform(req.query().first("platform").orElseThrow(() -> new CairnException(
+                Problem.of(ErrorCode.VALIDATION_ERROR, "query parameter platform is required").with("field", "platform"))));
+        if (!services.registry().platformExists(platform)) {
+            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND, "platform " + platform + " is not registered"));
+        }
+        List<DatabaseRecord> records = services.registry().databases(platform);
+        Map<String, Long> sizes = sizes(records.stream().map(DatabaseRecord::name).toList());
+        List<Map<String, Object>> databases = records.stream().map(r -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", r.name());
+            row.put("type", r.isMain() ? "main" : "tenant");
+            r.tenant().ifPresent(t -> row.put("tenant_id", t));
+            row.put("size_mb", sizes.getOrDefault(r.name(), 0L) / (1024 * 1024));
+            row.put("schema", r.schemaName());
+            row.put("version", r.version());
+            row.put("checksum", r.checksum());
+            row.put("created_at", r.createdAt().toString());
+            return row;
+        }).toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("platform", platform);
+        body.put("databases", databases);
+        body.put("count", databases.size());
+        Responses.json(res, 200, body);
+    }
+
+    /** Sizes from the maintenance database in one query: no pool is opened per database to measure it. */
+    private Map<String, Long> sizes(List<String> names) {
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = services.pools().connection(services.control().maintenanceDatabase());
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT datname, pg_database_size(oid) FROM pg_database WHERE datname = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "cannot read database sizes: "
+                    + e.getMessage()), e);
+        }
+        return out;
+    }
+
+    private void createTenant(ServerRequest req, ServerResponse res) {
+        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        String platform = Bodies.text(body, "platform");
+        String tenant = Bodies.text(body, "tenant_id");
+        RequestMeta meta = Responses.meta(req, "admin");
+        Registration r = Responses.audited(services, meta, "create-tenant", Optional.of(platform),
+                () -> services.registrar().createTenant(platform, tenant, meta), Registration::database);
+        Responses.json(res, 201, DeployBodies.registration("created", r));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.cairn.api;
+
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one place where error codes become HTTP: status, {@code Retry-After}, and the JSON body
+ * {@code {error, message, ...fields, request_id}}. Never a stack trace.
+ */
+final class HttpErrors {
+
+    private static final String RETRY_AFTER_SECONDS = "1";
+
+    private HttpErrors() {
+    }
+
+    static int status(Problem problem) {
+        return switch (problem.code()) {
+            case INVALID_REQUEST, VALIDATION_ERROR, SCHEMA_EXTRACTION_FAILED, BUNDLE_TOO_LARGE,
+                 EXTENSION_NOT_AVAILABLE, AMBIGUOUS_FUNCTION -> 400;
+            case UNAUTHORIZED -> 401;
+            case FORBIDDEN -> 403;
+            case ROUTE_NOT_FOUND, DATABASE_NOT_FOUND, PLATFORM_NOT_FOUND, SCHEMA_NOT_FOUND, FUNCTION_NOT_FOUND -> 404;
+            case METHOD_NOT_ALLOWED -> 405;
+            case DATABASE_ALREADY_EXISTS, PLATFORM_ALREADY_REGISTERED -> 409;
+            case PAYLOAD_TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case MIGRATION_FAILED, FUNCTION_DEPLOY_FAILED -> 422;
+            case QUERY_FAILED -> statusOfSqlState(String.valueOf(problem.fields().getOrDefault("sqlstate", "")));
+            case CONNECTION_FAILED, POOL_EXHAUSTED, ADMIN_DISABLED -> 503;
+            case INTERNAL_ERROR, INVALID_CONFIGURATION -> 500;
+        };
+    }
+
+    /** PostgreSQL raised it: the SQLSTATE class says whose fault it is. */
+    static int statusOfSqlState(String sqlstate) {
+        if (sqlstate.equals("P0001") || sqlstate.startsWith("22")) {
+            return 400;
+        }
+        if (sqlstate.startsWith("23") || sqlstate.equals("40001") || sqlstate.equals("40P01")) {
+            return 409;
+        }
+        if (sqlstate.equals("42501")) {
+            return 403;
+        }
+        if (sqlstate.equals("57014")) {
+            return 504;
+        }
+        if (sqlstate.startsWith("08") || sqlstate.startsWith("53") || sqlstate.startsWith("57P")) {
+            return 503;
+        }
+        return 500;
+    }
+
+    static byte[] body(Problem problem, String requestId) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", problem.code().wireName());
+        body.put("message", problem.message());
+        body.putAll(problem.fields());
+        if (problem.code() == ErrorCode.QUERY_FAILED && isRetryable(problem)) {
+            body.put("retryable", true);
+        }
+        body.put("request_id", requestId);
+        return Json.bytes(body);
+    }
+
+    static void send(ServerResponse res, Problem problem, String requestId) {
+        int status = status(problem);
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        if (status == 503 || status == 429) {
+            res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        if (status == 401) {
+            res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        res.send(body(problem, requestId));
+    }
+
+    private static boolean isRetryable(Problem problem) {
+        Object state = problem.fields().get("sqlstate");
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.cairn.api;
+
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.fleet.AuditEntry;
+import dev.cairn.fleet.RequestMeta;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Small shared pieces of the faces: JSON responses, request facts, audited actions. */
+final class Responses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+
+    private Responses() {
+    }
+
+    static void json(ServerResponse res, int status, Object body) {
+        res.status(Status.create(status));
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.bytes(body));
+    }
+
+    static RequestInfo info(ServerRequest req) {
+        return req.context().get(RequestInfo.class)
+                .orElseThrow(() -> new IllegalStateException("the access filter did not run"));
+    }
+
+    static RequestMeta meta(ServerRequest req, String actor) {
+        RequestInfo info = info(req);
+        return new RequestMeta(info.requestId(), actor, info.clientText());
+    }
+
+    /**
+     * Runs a deploy or admin action and writes one audit row whatever happens, so failed and
+     * refused attempts are on record too.
+     */
+    static <T> T audited(Services services, RequestMeta meta, String action, Optional<String> platform,
+                         Supplier<T> work, java.util.function.Function<T, String> databaseOf) {
+        try {
+            T result = work.get();
+            write(services, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
+                    Optional.of(databaseOf.apply(result)), 200, "{}"));
+            return result;
+        } catch (CairnException e) {
+            write(services, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
+                    Optional.ofNullable((String) e.problem().fields().get("database")),
+                    HttpErrors.status(e.problem()),
+                    new String(Json.bytes(Map.of("error", e.code().wireName(), "message", e.getMessage())),
+                            java.nio.charset.StandardCharsets.UTF_8)));
+            throw e;
+        }
+    }
+
+    private static void write(Services services, AuditEntry entry) {
+        try {
+            services.registry().audit(entry);
+        } catch (CairnException e) {
+            LOG.error("could not write the audit log entry for request {}: {}", entry.requestId(), e.getMessage());
+            if (e.code() != ErrorCode.INTERNAL_ERROR) {
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.cairn.api;
+
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.http.PathMatcher;
+import io.helidon.http.PathMatchers;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Registers routes with Helidon and remembers them, so that a request no route takes gets a
+ * JSON 405 (with {@code Allow}) when the path exists under another method, and a JSON 404
+ * otherwise, never the framework's plain-text page.
+ */
+final class RouteTable {
+
+    private record Entry(Method method, PathMatcher path) {
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    void get(HttpRouting.Builder routing, String path, Handler handler) {
+        add(routing, Method.GET, path, handler);
+    }
+
+    void post(HttpRouting.Builder routing, String path, Handler handler) {
+        add(routing, Method.POST, path, handler);
+    }
+
+    private void add(HttpRouting.Builder routing, Method method, String path, Handler handler) {
+        entries.add(new Entry(method, PathMatchers.create(path)));
+        routing.route(method, path, handler);
+    }
+
+    /** Registered last: answers every request no route took. */
+    void fallback(HttpRouting.Builder routing) {
+        routing.any(this::unmatched);
+    }
+
+    private void unmatched(ServerRequest req, ServerResponse res) {
+        TreeSet<String> allowed = new TreeSet<>();
+        for (Entry e : entries) {
+            if (e.path().match(req.path()).accepted()) {
+                allowed.add(e.method().text());
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new CairnException(Problem.of(ErrorCode.ROUTE_NOT_FOUND,
+                    "no route " + req.prologue().method().text() + " " + req.path().path()));
+        }
+        res.header(HeaderNames.ALLOW, String.join(", ", allowed));
+        throw new CairnException(Problem.of(ErrorCode.METHOD_NOT_ALLOWED, req.path().path() + " takes "
+                + String.join(", ", allowed) + ", not " + req.prologue().method().text()));
+    }
+}

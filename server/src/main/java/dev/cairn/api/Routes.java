@@ -1,0 +1,90 @@
+package dev.cairn.api;
+
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP surface: the access filter, every face's routes, the JSON fallback for unknown routes
+ * and the error handlers. Errors raised before routing (a bad request line, a body over the
+ * server's size limit) go through {@link #directHandlers()} and are JSON too.
+ */
+public final class Routes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
+
+    private Routes() {
+    }
+
+    public static void configure(HttpRouting.Builder routing, Services services) {
+        routing.addFilter(new AccessFilter(services.network(), services.healthPublic()));
+        routing.error(CairnException.class, Routes::problem);
+        routing.error(Throwable.class, Routes::unexpected);
+        RouteTable table = new RouteTable();
+        new HealthRoutes(services).register(routing, table);
+        new RegisterRoutes(services).register(routing, table);
+        new CallRoutes(services).register(routing, table);
+        new AdminRoutes(services).register(routing, table);
+        table.fallback(routing);
+    }
+
+    private static void problem(ServerRequest req, ServerResponse res, CairnException e) {
+        if (res.isSent()) {
+            LOG.warn("request {} failed after its response began: {}", requestId(req), e.getMessage());
+            return;
+        }
+        HttpErrors.send(res, e.problem(), requestId(req));
+    }
+
+    private static void unexpected(ServerRequest req, ServerResponse res, Throwable e) {
+        String id = requestId(req);
+        if (e instanceof java.io.UncheckedIOException) {
+            LOG.info("request {}: client connection lost: {}", id, e.getMessage());
+            return;
+        }
+        LOG.error("request {} failed unexpectedly", id, e);
+        if (!res.isSent()) {
+            HttpErrors.send(res, Problem.of(ErrorCode.INTERNAL_ERROR,
+                    "internal error; the server log has the details under request id " + id), id);
+        }
+    }
+
+    private static String requestId(ServerRequest req) {
+        return req.context().get(RequestInfo.class).map(RequestInfo::requestId).orElse("");
+    }
+
+    /** JSON bodies for errors Helidon answers itself, before any route runs. */
+    public static DirectHandlers directHandlers() {
+        DirectHandler json = (request, event, status, headers, message) -> {
+            ErrorCode code = switch (event) {
+                case PAYLOAD_TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;
+                case FORBIDDEN -> ErrorCode.FORBIDDEN;
+                case INTERNAL_ERROR -> ErrorCode.INTERNAL_ERROR;
+                default -> ErrorCode.INVALID_REQUEST;
+            };
+            byte[] body = Json.bytes(Map.of("error", code.wireName(),
+                    "message", message == null || message.isBlank() ? status.reasonPhrase() : message));
+            return DirectHandler.TransportResponse.builder()
+                    .status(status)
+                    .headers(headers)
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .entity(body)
+                    .keepAlive(event.keepAlive())
+                    .build();
+        };
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+            builder.addHandler(event, json);
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.cairn.api;
+
+import dev.cairn.bundle.BundleLimits;
+import dev.cairn.data.Caller;
+import dev.cairn.fleet.ControlDatabase;
+import dev.cairn.fleet.Registrar;
+import dev.cairn.fleet.Registry;
+import dev.cairn.identity.AdminToken;
+import dev.cairn.identity.NetworkPolicy;
+import dev.cairn.pool.PoolManager;
+
+/**
+ * What the HTTP faces need from the engines behind them. Faces translate; they hold no state.
+ *
+ * @param startedNanos when the process started, for {@code uptime_seconds}
+ */
+public record Services(Registrar registrar, Registry registry, ControlDatabase control, Caller caller,
+                       PoolManager pools, AdminToken adminToken, NetworkPolicy network, boolean healthPublic,
+                       BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos) {
+}

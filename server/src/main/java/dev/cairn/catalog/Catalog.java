@@ -1,0 +1,29 @@
+package dev.cairn.catalog;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * What one database offers to callers: its routines by name and its types. Built whole by
+ * {@link CatalogLoader} and replaced whole, never edited; only the rendered-SQL memo grows.
+ *
+ * @param routines keyed by {@code schema.name}; unqualified calls look in {@code public}
+ */
+public record Catalog(String database, Map<String, List<Routine>> routines, Types types,
+                      Map<String, String> renderedSql) {
+
+    public Catalog(String database, Map<String, List<Routine>> routines, Types types) {
+        this(database, Map.copyOf(routines), types, new ConcurrentHashMap<>());
+    }
+
+    public List<Routine> routines(String schema, String name) {
+        return routines.getOrDefault(schema + "." + name, List.of());
+    }
+
+    /** The SQL for one call shape, rendered once per catalog and reused (pgjdbc then prepares it server-side). */
+    public String sql(String shapeKey, Function<String, String> render) {
+        return renderedSql.computeIfAbsent(shapeKey, render);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.cairn.data;
+
+import dev.cairn.catalog.Catalog;
+import dev.cairn.catalog.CatalogCache;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.fleet.DatabaseDirectory;
+import dev.cairn.fleet.DatabaseRecord;
+import dev.cairn.fleet.Names;
+import dev.cairn.pool.PoolManager;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * {@code /call}: route to the database, plan against its catalog, execute. Each stage is timed
+ * for the {@code Server-Timing} header; only the execute stage holds a connection.
+ */
+public final class Caller {
+
+    /**
+     * What a call did: nanoseconds per stage, rows returned, and the JSON body unless it was too
+     * large and went out through the {@link CallOutput} stream.
+     */
+    public record Result(long routeNanos, long planNanos, long executeNanos, long rows, String database,
+                         java.util.Optional<byte[]> body) {
+    }
+
+    private final DatabaseDirectory directory;
+    private final CatalogCache catalogs;
+    private final PoolManager pools;
+
+    public Caller(DatabaseDirectory directory, CatalogCache catalogs, PoolManager pools) {
+        this.directory = directory;
+        this.catalogs = catalogs;
+        this.pools = pools;
+    }
+
+    public Result call(CallRequest request, CallOutput output) {
+        long t0 = System.nanoTime();
+        DatabaseRecord database = route(request);
+        long t1 = System.nanoTime();
+        CallPlan plan = plan(database, request);
+        long t2 = System.nanoTime();
+        CallExecutor.Result result;
+        try (Connection c = pools.connection(database.name())) {
+            result = CallExecutor.execute(c, plan, database.name(), output);
+        } catch (SQLException e) {
+            throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "connection to database "
+                    + database.name() + " failed: " + e.getMessage()).with("database", database.name()), e);
+        }
+        return new Result(t1 - t0, t2 - t1, System.nanoTime() - t2, result.rows(), database.name(), result.body());
+    }
+
+    /** The database a request names, if it exists and belongs to the platform that asks for it. */
+    private DatabaseRecord route(CallRequest request) {
+        String platform = Names.platform(request.platform());
+        String name = switch (request.target()) {
+            case CallRequest.Tenant t -> Names.database(platform, Names.tenant(t.tenantId()));
+            case CallRequest.SchemaDatabase s -> Names.databaseName(platform + "_" + Names.schema(s.schemaName())
+                    + s.uuid().filter(u -> !u.isBlank()).map(u -> "_" + Names.databaseId(u)).orElse(""));
+        };
+        return directory.find(name)
+                .filter(record -> record.platform().equals(platform))
+                .orElseThrow(() -> new CairnException(Problem.of(ErrorCode.DATABASE_NOT_FOUND,
+                        "database " + name + " does not exist for platform " + platform).with("database", name)));
+    }
+
+    /** Plans against the cached catalog; a routine it does not know triggers one (throttled) reload. */
+    private CallPlan plan(DatabaseRecord database, CallRequest request) {
+        Catalog catalog = catalogs.get(database.name(), database.checksum());
+        try {
+            return CallPlanner.plan(catalog, request.function(), request.params());
+        } catch (CairnException e) {
+            if (e.code() != ErrorCode.FUNCTION_NOT_FOUND) {
+                throw e;
+            }
+            Catalog reloaded = catalogs.refresh(database.name(), database.checksum());
+            return CallPlanner.plan(reloaded, request.function(), request.params());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.cairn.fleet;
+
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.pool.PoolManager;
+import dev.cairn.sql.Identifiers;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cairn's own database: created if missing, its schema migrated by Flyway at start-up (Flyway
+ * takes its own advisory lock, so several Cairn instances may start at once).
+ */
+public final class ControlDatabase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlDatabase.class);
+
+    private final PoolManager pools;
+    private final String name;
+    private final String maintenance;
+
+    private ControlDatabase(PoolManager pools, String name, String maintenance) {
+        this.pools = pools;
+        this.name = name;
+        this.maintenance = maintenance;
+    }
+
+    public static ControlDatabase open(PoolManager pools, String maintenanceDatabase, String name) {
+        var control = new ControlDatabase(pools, name, maintenanceDatabase);
+        control.createIfMissing();
+        control.migrate();
+        return control;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String maintenanceDatabase() {
+        return maintenance;
+    }
+
+    public Connection connection() {
+        return pools.connection(name);
+    }
+
+    private void createIfMissing() {
+        try (Connection c = pools.connection(maintenance)) {
+            if (exists(c, name)) {
+                return;
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + Identifiers.quote(name));
+                LOG.info("created control database {}", name);
+            } catch (SQLException e) {
+                if (!"42P04".equals(e.getSQLState())) { // another instance created it meanwhile
+                    throw e;
+                }
+            }
+        } catch (SQLException e) {
+            throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED,
+                    "cannot create the control database " + name + ": " + e.getMessage()), e);
+        }
+    }
+
+    static boolean exists(Connection c, String database) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private void migrate() {
+        Flyway.configure()
+                .dataSource(pools.dataSourceFor(name))
+                .locations("classpath:db/control")
+                .table("cairn_schema_history")
+                .load()
+                .migrate();
+    }
+}

@@ -1,0 +1,13 @@
+package dev.cairn.fleet;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** A database Cairn created, who owns it and which schema version it was built from. */
+public record DatabaseRecord(String name, String platform, Optional<String> tenant, String schemaName,
+                             long versionId, int version, String checksum, Instant createdAt) {
+
+    public boolean isMain() {
+        return tenant.isEmpty();
+    }
+}

@@ -1,0 +1,235 @@
+package dev.cairn.fleet;
+
+import dev.cairn.bundle.Bundle;
+import dev.cairn.bundle.Folder;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.sql.Locks;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads and writes the control database's rows. Methods that take a {@link Connection} join the
+ * caller's transaction; the others run on their own.
+ */
+public final class Registry {
+
+    private static final String VERSION_COLUMNS =
+            "id, platform, schema_name, version, checksum, has_tables, has_functions, has_migrations, has_seeders, uploaded_at";
+    private static final String DATABASE_COLUMNS =
+            "d.name, d.platform, d.tenant, d.schema_name, d.version_id, v.version, d.checksum, d.created_at";
+
+    private final ControlDatabase control;
+
+    public Registry(ControlDatabase control) {
+        this.control = control;
+    }
+
+    /** Stores a bundle as the next version of a schema, unless the same content is already stored. */
+    public SchemaVersion storeVersion(String platform, String schemaName, byte[] archive, Bundle bundle, String checksum) {
+        return inTransaction(c -> {
+            Locks.PLATFORM_SCHEMA.acquire(c, platform);
+            ensurePlatform(c, platform);
+            Optional<SchemaVersion> existing = versionByChecksum(c, platform, schemaName, checksum);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO schema_versions (platform, schema_name, version, checksum, bundle,
+                        has_tables, has_functions, has_migrations, has_seeders)
+                    SELECT ?, ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?
+                    FROM schema_versions WHERE platform = ? AND schema_name = ?
+                    RETURNING\s""" + VERSION_COLUMNS)) {
+                ps.setString(1, platform);
+                ps.setString(2, schemaName);
+                ps.setString(3, checksum);
+                ps.setBytes(4, archive);
+                ps.setBoolean(5, bundle.has(Folder.TABLES));
+                ps.setBoolean(6, bundle.has(Folder.FUNCTIONS));
+                ps.setBoolean(7, bundle.has(Folder.MIGRATIONS));
+                ps.setBoolean(8, bundle.has(Folder.SEEDERS));
+                ps.setString(9, platform);
+                ps.setString(10, schemaName);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return version(rs);
+                }
+            }
+        });
+    }
+
+    public Optional<SchemaVersion> latestVersion(String platform, String schemaName) {
+        return query("SELECT " + VERSION_COLUMNS + " FROM schema_versions WHERE platform = ? AND schema_name = ?"
+                + " ORDER BY version DESC LIMIT 1", Registry::version, platform, schemaName).stream().findFirst();
+    }
+
+    /** The most recently uploaded bundle of a platform, whatever its schema name. */
+    public Optional<SchemaVersion> latestVersionOfPlatform(String platform) {
+        return query("SELECT " + VERSION_COLUMNS + " FROM schema_versions WHERE platform = ?"
+                + " ORDER BY uploaded_at DESC, id DESC LIMIT 1", Registry::version, platform).stream().findFirst();
+    }
+
+    public byte[] archive(long versionId) {
+        return query("SELECT bundle FROM schema_versions WHERE id = ?", rs -> rs.getBytes(1), versionId)
+                .stream().findFirst().orElseThrow();
+    }
+
+    public boolean platformExists(String platform) {
+        return !query("SELECT 1 FROM platforms WHERE name = ?", rs -> 1, platform).isEmpty();
+    }
+
+    public Optional<DatabaseRecord> database(String name) {
+        return query("SELECT " + DATABASE_COLUMNS + " FROM databases d JOIN schema_versions v ON v.id = d.version_id"
+                + " WHERE d.name = ?", Registry::database, name).stream().findFirst();
+    }
+
+    /** Exact match on the platform column: no LIKE, so '%' or '_' in a name cannot widen the list. */
+    public List<DatabaseRecord> databases(String platform) {
+        return query("SELECT " + DATABASE_COLUMNS + " FROM databases d JOIN schema_versions v ON v.id = d.version_id"
+                + " WHERE d.platform = ? ORDER BY d.tenant NULLS FIRST, d.name", Registry::database, platform);
+    }
+
+    static void insertDatabase(Connection c, String name, String platform, Optional<String> tenant,
+                               SchemaVersion version, String deployedChecksum) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO databases (name, platform, tenant, schema_name, version_id, checksum)
+                VALUES (?, ?, ?, ?, ?, ?)""")) {
+            ps.setString(1, name);
+            ps.setString(2, platform);
+            ps.setString(3, tenant.orElse(null));
+            ps.setString(4, version.schemaName());
+            ps.setLong(5, version.id());
+            ps.setString(6, deployedChecksum);
+            ps.executeUpdate();
+        }
+    }
+
+    static Optional<String> templateSummary(Connection c, String database) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT summary::text FROM templates WHERE database_name = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    static void saveTemplate(Connection c, String database, String platform, String checksum, String summaryJson)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO templates (database_name, platform, checksum, summary) VALUES (?, ?, ?, ?::jsonb)
+                ON CONFLICT (database_name) DO UPDATE SET summary = EXCLUDED.summary, created_at = now()""")) {
+            ps.setString(1, database);
+            ps.setString(2, platform);
+            ps.setString(3, checksum);
+            ps.setString(4, summaryJson);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Every admin and deploy action, in its own transaction so a failed action is recorded too. */
+    public void audit(AuditEntry entry) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO audit_log (request_id, actor, source_ip, action, platform, database, status, detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)""")) {
+                ps.setString(1, entry.requestId());
+                ps.setString(2, entry.actor());
+                ps.setString(3, entry.sourceIp());
+                ps.setString(4, entry.action());
+                ps.setString(5, entry.platform().orElse(null));
+                ps.setString(6, entry.database().orElse(null));
+                ps.setInt(7, entry.status());
+                ps.setString(8, entry.detailJson());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static void ensurePlatform(Connection c, String platform) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO platforms (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
+            ps.setString(1, platform);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Optional<SchemaVersion> versionByChecksum(Connection c, String platform, String schemaName,
+                                                             String checksum) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + VERSION_COLUMNS
+                + " FROM schema_versions WHERE platform = ? AND schema_name = ? AND checksum = ?")) {
+            ps.setString(1, platform);
+            ps.setString(2, schemaName);
+            ps.setString(3, checksum);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(version(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static SchemaVersion version(ResultSet rs) throws SQLException {
+        return new SchemaVersion(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                rs.getBoolean(6), rs.getBoolean(7), rs.getBoolean(8), rs.getBoolean(9),
+                rs.getTimestamp(10).toInstant());
+    }
+
+    private static DatabaseRecord database(ResultSet rs) throws SQLException {
+        Timestamp created = rs.getTimestamp(8);
+        return new DatabaseRecord(rs.getString(1), rs.getString(2), Optional.ofNullable(rs.getString(3)),
+                rs.getString(4), rs.getLong(5), rs.getInt(6), rs.getString(7), created.toInstant());
+    }
+
+    interface SqlFunction<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    <T> T inTransaction(SqlFunction<T> work) {
+        try (Connection c = control.connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw controlFailure(e);
+        }
+    }
+
+    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+        try (Connection c = control.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(mapper.map(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw controlFailure(e);
+        }
+    }
+
+    static CairnException controlFailure(SQLException e) {
+        return new CairnException(Problem.of(ErrorCode.INTERNAL_ERROR,
+                "the control database failed: " + e.getMessage()).with("sqlstate", e.getSQLState()), e);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.cairn.fleet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.bundle.Bundle;
+import dev.cairn.deploy.DeployContext;
+import dev.cairn.deploy.DeployResult;
+import dev.cairn.deploy.Deployer;
+import dev.cairn.pool.PoolManager;
+import dev.cairn.sql.Checksums;
+import dev.cairn.sql.Locks;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Template databases: one per platform and bundle content, built once by a real deploy, then
+ * sealed (no connections allowed) so tenants are created with {@code CREATE DATABASE ... TEMPLATE},
+ * a file copy instead of a replay of the bundle.
+ */
+final class Templates {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Templates.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Template(String database, DeployResult summary) {
+    }
+
+    private final Registry registry;
+    private final Provisioner provisioner;
+    private final PoolManager pools;
+    private final Deployer deployer;
+    private final KeyedLocks locks;
+
+    Templates(Registry registry, Provisioner provisioner, PoolManager pools, Deployer deployer, KeyedLocks locks) {
+        this.registry = registry;
+        this.provisioner = provisioner;
+        this.pools = pools;
+        this.deployer = deployer;
+        this.locks = locks;
+    }
+
+    /** The template's name: content-addressed per platform, always well under 63 bytes. */
+    static String name(String platform, String checksum) {
+        String key = Checksums.sha256Hex((platform + "\n" + checksum).getBytes(StandardCharsets.UTF_8));
+        return "cairn_tpl_" + key.substring(0, 40);
+    }
+
+    /** The template holding this content, built now if there is none. */
+    Template ensure(Bundle bundle, DeployContext ctx) {
+        String database = name(ctx.platform(), ctx.checksum());
+        return locks.with("template:" + database, () -> registry.inTransaction(c -> {
+            Locks.BUILD_TEMPLATE.acquire(c, database);
+            Optional<String> summary = Registry.templateSummary(c, database);
+            if (summary.isPresent() && provisioner.exists(database)) {
+                return new Template(database, read(summary.get()));
+            }
+            Template built = build(database, bundle, ctx);
+            Registry.saveTemplate(c, database, ctx.platform(), ctx.checksum(), write(built.summary()));
+            return built;
+        }));
+    }
+
+    private Template build(String database, Bundle bundle, DeployContext ctx) {
+        provisioner.dropQuietly(database); // a leftover of a crash between create and record
+        provisioner.create(database, Optional.empty());
+        try {
+            DeployResult result;
+            try (Connection c = pools.unpooled(database)) {
+                result = deployer.deployFresh(c, bundle, ctx);
+            }
+            provisioner.seal(database);
+            LOG.info("built template {} for platform {} in {} ms", database, ctx.platform(), result.executionTimeMs());
+            return new Template(database, result);
+        } catch (SQLException | RuntimeException e) {
+            provisioner.dropQuietly(database);
+            throw e instanceof RuntimeException r ? r : Registry.controlFailure((SQLException) e);
+        }
+    }
+
+    private static DeployResult read(String json) {
+        try {
+            return JSON.readValue(json, DeployResult.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable template summary", e);
+        }
+    }
+
+    private static String write(DeployResult result) {
+        try {
+            return JSON.writeValueAsString(result);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

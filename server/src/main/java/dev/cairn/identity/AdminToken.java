@@ -1,0 +1,51 @@
+package dev.cairn.identity;
+
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+
+/**
+ * The admin bearer token. Compared in constant time over SHA-256 digests, so neither the
+ * content nor the length of the configured token leaks through timing.
+ */
+public final class AdminToken {
+
+    private final Optional<byte[]> digest;
+
+    private AdminToken(Optional<byte[]> digest) {
+        this.digest = digest;
+    }
+
+    public static AdminToken of(Optional<String> configured) {
+        return new AdminToken(configured.filter(t -> !t.isEmpty()).map(AdminToken::sha256));
+    }
+
+    public boolean enabled() {
+        return digest.isPresent();
+    }
+
+    /** Checks an {@code Authorization} header value; throws the error the client should see. */
+    public void check(Optional<String> authorization) {
+        byte[] expected = digest.orElseThrow(() -> CairnException.of(ErrorCode.ADMIN_DISABLED,
+                "admin routes are disabled: set ADMIN_TOKEN to enable them"));
+        String presented = authorization
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> h.substring(7).trim())
+                .orElseThrow(() -> CairnException.of(ErrorCode.UNAUTHORIZED,
+                        "admin routes need 'Authorization: Bearer <ADMIN_TOKEN>'"));
+        if (!MessageDigest.isEqual(expected, sha256(presented))) {
+            throw CairnException.of(ErrorCode.UNAUTHORIZED, "the admin token is not valid");
+        }
+    }
+
+    static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

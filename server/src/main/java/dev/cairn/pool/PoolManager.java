@@ -1,0 +1,241 @@
+package dev.cairn.pool;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HikariCP pool per database, opened on first use, all under one {@link ConnectionBudget}.
+ *
+ * <p>Threading: pools live in a concurrent map and are created at most once per database
+ * ({@code computeIfAbsent}). All pools share one scheduled executor for Hikari's housekeeping,
+ * so 1,000 pools do not mean 1,000 threads. A background task closes pools that have not been
+ * used for {@code poolIdleTimeout}; under budget pressure, idle connections of the least
+ * recently used pools are closed at once so a waiting database can open one.
+ */
+public final class PoolManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolManager.class);
+    private static final long CONNECTION_IDLE_MS = TimeUnit.MINUTES.toMillis(5);
+
+    private final PgServer server;
+    private final PoolSettings settings;
+    private final ConnectionBudget budget;
+    private final ScheduledExecutorService housekeeping;
+    private final ThreadFactory threads;
+    private final Map<String, DatabasePool> pools = new ConcurrentHashMap<>();
+    private final ReentrantLock reclaiming = new ReentrantLock();
+
+    public PoolManager(PgServer server, PoolSettings settings, ScheduledExecutorService housekeeping) {
+        this.server = server;
+        this.settings = settings;
+        this.budget = new ConnectionBudget(settings.maxTotal());
+        this.housekeeping = housekeeping;
+        this.threads = Thread.ofPlatform().daemon().name("cairn-pool-", 0).factory();
+        budget.onPressure(this::reclaimIdle);
+        long period = Math.max(1, Math.min(60, settings.poolIdleTimeout().toSeconds() / 4));
+        housekeeping.scheduleWithFixedDelay(this::closeIdlePools, period, period, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(this::reclaimWhileUnderPressure, 20, 20, TimeUnit.MILLISECONDS);
+    }
+
+    /** A pooled connection to {@code database}; the caller closes it. */
+    public Connection connection(String database) {
+        for (int attempt = 0; ; attempt++) {
+            DatabasePool pool = pools.computeIfAbsent(database, name -> open(name, settings.maxPerPool()));
+            pool.touch();
+            try {
+                return new LeasedConnection(pool.dataSource().getConnection(), pool.dataSource(), budget);
+            } catch (SQLException e) {
+                // The idle reaper may have closed this pool between lookup and use: open a new one once.
+                if (!pool.dataSource().isClosed() || attempt > 0) {
+                    throw failure(database, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * A connection outside any pool, still counted by the budget: for databases that must have no
+     * pooled connections left behind, such as a template being built.
+     */
+    public Connection unpooled(String database) {
+        var ds = new BudgetedDataSource(dataSource(database), budget, settings.acquireTimeout());
+        try {
+            return ds.getConnection();
+        } catch (SQLException e) {
+            throw failure(database, e);
+        }
+    }
+
+    /** The pool of one database as a {@link javax.sql.DataSource}, for libraries that need one. */
+    public javax.sql.DataSource dataSourceFor(String database) {
+        return new PooledDataSource(this, database);
+    }
+
+    /** Closes the pool of one database (before it is dropped or copied); waits for its connections. */
+    public void closePool(String database) {
+        DatabasePool pool = pools.remove(database);
+        if (pool != null) {
+            pool.dataSource().close();
+        }
+    }
+
+    public PoolStats stats() {
+        int busy = pools.values().stream().mapToInt(p -> p.dataSource().getHikariPoolMXBean() == null
+                ? 0 : p.dataSource().getHikariPoolMXBean().getActiveConnections()).sum();
+        return new PoolStats(pools.size(), budget.inUse(), budget.total(), busy);
+    }
+
+    @Override
+    public void close() {
+        budget.close();
+        pools.keySet().forEach(this::closePool);
+    }
+
+    private DatabasePool open(String database, int maxSize) {
+        var config = new HikariConfig();
+        config.setPoolName("cairn:" + database);
+        config.setDataSource(new BudgetedDataSource(dataSource(database), budget, settings.acquireTimeout()));
+        config.setMaximumPoolSize(maxSize);
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(CONNECTION_IDLE_MS);
+        config.setConnectionTimeout(settings.acquireTimeout().toMillis());
+        config.setInitializationFailTimeout(-1);
+        config.setScheduledExecutor(housekeeping);
+        config.setThreadFactory(threads);
+        LOG.debug("opening pool for database {}", database);
+        return new DatabasePool(new HikariDataSource(config));
+    }
+
+    private PGSimpleDataSource dataSource(String database) {
+        PGSimpleDataSource ds = server.dataSource(database, settings.applicationName());
+        long timeout = settings.statementTimeout().toMillis();
+        if (timeout > 0) {
+            ds.setOptions("-c statement_timeout=" + timeout);
+        }
+        ds.setConnectTimeout(10);
+        // Results in text form: the JSON writers decode PostgreSQL's own output, type by type.
+        ds.setBinaryTransfer(false);
+        return ds;
+    }
+
+    private void reclaimWhileUnderPressure() {
+        if (budget.underPressure()) {
+            reclaimIdle();
+        }
+    }
+
+    /**
+     * Gives the budget held by idle connections back: the least recently used pool that has idle
+     * connections and nobody waiting for them closes its idle ones (busy ones stay).
+     */
+    private void reclaimIdle() {
+        if (!reclaiming.tryLock()) {
+            return;
+        }
+        try {
+            pools.values().stream()
+                    .filter(p -> p.idleConnections() > 0 && p.waiting() == 0)
+                    .min(Comparator.comparingLong(DatabasePool::lastUsed))
+                    .ifPresent(DatabasePool::closeIdle);
+        } finally {
+            reclaiming.unlock();
+        }
+    }
+
+    private void closeIdlePools() {
+        long cutoff = System.nanoTime() - settings.poolIdleTimeout().toNanos();
+        pools.forEach((database, pool) -> {
+            if (pool.lastUsed() < cutoff && pool.activeConnections() == 0 && pools.remove(database, pool)) {
+                LOG.debug("closing idle pool for database {}", database);
+                pool.dataSource().close();
+            }
+        });
+    }
+
+    private CairnException failure(String database, SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectionBudget.BudgetExhaustedException) {
+                return exhausted(database, t.getMessage());
+            }
+            if (t instanceof PSQLException pg && pg.getSQLState() != null) {
+                return fromServer(database, pg);
+            }
+        }
+        if (e instanceof java.sql.SQLTransientConnectionException) {
+            return exhausted(database, "all " + settings.maxPerPool() + " connections of database " + database
+                    + " stayed busy for " + settings.acquireTimeout().toMillis() + " ms");
+        }
+        return new CairnException(dev.cairn.error.Problem.of(ErrorCode.CONNECTION_FAILED,
+                "cannot connect to database " + database).with("database", database).with("cause", e.getMessage()), e);
+    }
+
+    private static CairnException exhausted(String database, String why) {
+        return new CairnException(dev.cairn.error.Problem.of(ErrorCode.POOL_EXHAUSTED,
+                "no connection available for database " + database + ": " + why).with("database", database));
+    }
+
+    private static CairnException fromServer(String database, PSQLException pg) {
+        if ("3D000".equals(pg.getSQLState())) {
+            return new CairnException(dev.cairn.error.Problem.of(ErrorCode.DATABASE_NOT_FOUND,
+                    "database " + database + " does not exist").with("database", database), pg);
+        }
+        return new CairnException(dev.cairn.error.Problem.of(ErrorCode.CONNECTION_FAILED,
+                "cannot connect to database " + database).with("database", database)
+                .with("sqlstate", pg.getSQLState()).with("cause", pg.getMessage()), pg);
+    }
+
+    /** A pool and when it was last asked for a connection. */
+    private record DatabasePool(HikariDataSource dataSource, AtomicLong lastUse) {
+
+        DatabasePool(HikariDataSource dataSource) {
+            this(dataSource, new AtomicLong(System.nanoTime()));
+        }
+
+        void touch() {
+            lastUse.set(System.nanoTime());
+        }
+
+        long lastUsed() {
+            return lastUse.get();
+        }
+
+        int idleConnections() {
+            var bean = dataSource.getHikariPoolMXBean();
+            return bean == null ? 0 : bean.getIdleConnections();
+        }
+
+        int activeConnections() {
+            var bean = dataSource.getHikariPoolMXBean();
+            return bean == null ? 0 : bean.getActiveConnections();
+        }
+
+        int waiting() {
+            var bean = dataSource.getHikariPoolMXBean();
+            return bean == null ? 0 : bean.getThreadsAwaitingConnection();
+        }
+
+        /** Soft eviction: idle connections close now, busy ones when they come back. */
+        void closeIdle() {
+            var bean = dataSource.getHikariPoolMXBean();
+            if (bean != null) {
+                bean.softEvictConnections();
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.cairn.server;
+
+import dev.cairn.bundle.BundleLimits;
+import dev.cairn.identity.Cidr;
+import dev.cairn.pool.PgServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything Cairn is told at start-up, validated once. Names and defaults follow the
+ * StoneScriptDB gateway where it had them, so its {@code .env} files keep working.
+ *
+ * @param maxTotalConnections empty means "derive from the server's max_connections at start-up"
+ */
+public record Config(
+        PgServer postgres,
+        boolean postgresConfigured,
+        String controlDatabase,
+        String host,
+        int port,
+        int maxConnectionsPerPool,
+        Optional<Integer> maxTotalConnections,
+        Duration poolIdleTimeout,
+        Duration poolAcquireTimeout,
+        Duration statementTimeout,
+        Duration deployTimeout,
+        List<Cidr> allowedNetworks,
+        List<Cidr> trustedProxies,
+        boolean healthPublic,
+        Optional<String> adminToken,
+        String logLevel,
+        BundleLimits bundleLimits,
+        long maxJsonBytes,
+        Duration shutdownGrace,
+        String applicationName) {
+
+    static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
+
+    public Config {
+        allowedNetworks = List.copyOf(allowedNetworks);
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** From the process environment and {@code .env} in the working directory (or {@code CAIRN_ENV_FILE}). */
+    public static Config fromEnvironment() {
+        Map<String, String> env = System.getenv();
+        Path dotEnv = Path.of(env.getOrDefault("CAIRN_ENV_FILE", ".env"));
+        return from(Env.load(env, dotEnv));
+    }
+
+    public static Config fromMap(Map<String, String> values) {
+        return from(Env.of(values));
+    }
+
+    static Config from(Env env) {
+        return new Config(
+                postgres(env),
+                env.get("DATABASE_URL").isPresent() || env.get("DB_HOST").isPresent(),
+                identifier(env, "CONTROL_DB", "cairn"),
+                env.string("GATEWAY_HOST", "127.0.0.1"),
+                env.integer("GATEWAY_PORT", 9000, 0, 65535),
+                env.integer("MAX_CONNECTIONS_PER_POOL", 10, 1, 10_000),
+                env.optionalInteger("MAX_TOTAL_CONNECTIONS", 4, 100_000),
+                env.seconds("POOL_IDLE_TIMEOUT_SECS", 1800),
+                atLeast(env.millis("POOL_ACQUIRE_TIMEOUT_MS", 5000), 250, "POOL_ACQUIRE_TIMEOUT_MS"),
+                env.millis("STATEMENT_TIMEOUT_MS", 30_000),
+                env.seconds("DEPLOY_TIMEOUT_SECS", 600),
+                cidrs(env, "ALLOWED_NETWORKS", DEFAULT_ALLOWED),
+                cidrs(env, "TRUSTED_PROXIES", ""),
+                env.bool("HEALTH_PUBLIC", true),
+                env.get("ADMIN_TOKEN"),
+                logLevel(env),
+                limits(env),
+                env.bytes("MAX_JSON_BYTES", 10L * 1024 * 1024),
+                env.seconds("SHUTDOWN_GRACE_SECS", 30),
+                env.string("APPLICATION_NAME", "cairn"));
+    }
+
+    private static PgServer postgres(Env env) {
+        Optional<String> url = env.get("DATABASE_URL");
+        if (url.isPresent()) {
+            return PgServer.fromUrl(url.get());
+        }
+        return new PgServer(
+                env.string("DB_HOST", "localhost"),
+                env.integer("DB_PORT", 5432, 1, 65535),
+                env.string("DB_NAME", "postgres"),
+                env.string("DB_USER", "postgres"),
+                env.string("DB_PASSWORD", ""),
+                Map.of());
+    }
+
+    private static BundleLimits limits(Env env) {
+        BundleLimits d = BundleLimits.defaults();
+        return new BundleLimits(
+                env.bytes("BUNDLE_MAX_BYTES", d.maxArchiveBytes()),
+                env.bytes("BUNDLE_MAX_EXPANDED_BYTES", d.maxExpandedBytes()),
+                env.integer("BUNDLE_MAX_FILES", d.maxFiles(), 1, 10_000_000),
+                env.bytes("BUNDLE_MAX_FILE_BYTES", d.maxFileBytes()));
+    }
+
+    private static List<Cidr> cidrs(Env env, String name, String fallback) {
+        String raw = env.get(name).orElse(fallback);
+        try {
+            return Arrays.stream(raw.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                    .map(Cidr::parse).toList();
+        } catch (dev.cairn.error.CairnException e) {
+            throw Env.bad(name, e.getMessage());
+        }
+    }
+
+    private static String identifier(Env env, String name, String fallback) {
+        String value = env.string(name, fallback);
+        if (!value.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw Env.bad(name, "expected a lower-case database name (a-z, 0-9, _), got '" + value + "'");
+        }
+        return value;
+    }
+
+    private static String logLevel(Env env) {
+        String level = env.string("LOG_LEVEL", "info").toUpperCase(java.util.Locale.ROOT);
+        if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(level)) {
+            throw Env.bad("LOG_LEVEL", "expected trace, debug, info, warn, error or off, got '" + level + "'");
+        }
+        return level;
+    }
+
+    private static Duration atLeast(Duration value, long millis, String name) {
+        if (value.toMillis() < millis) {
+            throw Env.bad(name, "must be at least " + millis + " ms");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.cairn.server;
+
+import dev.cairn.api.Routes;
+import dev.cairn.api.Services;
+import dev.cairn.bundle.BundleReader;
+import dev.cairn.catalog.CatalogCache;
+import dev.cairn.data.Caller;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.deploy.Deployer;
+import dev.cairn.fleet.ControlDatabase;
+import dev.cairn.fleet.DatabaseDirectory;
+import dev.cairn.fleet.Registrar;
+import dev.cairn.fleet.Registry;
+import dev.cairn.identity.AdminToken;
+import dev.cairn.identity.NetworkPolicy;
+import dev.cairn.pool.PoolManager;
+import dev.cairn.pool.PoolSettings;
+import io.helidon.webserver.WebServer;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Cairn: pools, control database, engines and the HTTP server, wired by hand (no
+ * container). {@link #close()} stops accepting requests, lets in-flight ones finish within the
+ * grace period, then closes every pool.
+ */
+public final class Gateway implements AutoCloseable {
+
+    public static final String VERSION = "0.1.0";
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final WebServer server;
+    private final PoolManager pools;
+    private final ScheduledExecutorService housekeeping;
+
+    private Gateway(WebServer server, PoolManager pools, ScheduledExecutorService housekeeping) {
+        this.server = server;
+        this.pools = pools;
+        this.housekeeping = housekeeping;
+    }
+
+    public static Gateway start(Config config) {
+        long started = System.nanoTime();
+        int maxTotal = ServerLimits.maxTotalConnections(config);
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("cairn-housekeeping").factory());
+        PoolManager pools = new PoolManager(config.postgres(), new PoolSettings(config.maxConnectionsPerPool(),
+                maxTotal, config.poolAcquireTimeout(), config.statementTimeout(), config.poolIdleTimeout(),
+                config.applicationName()), housekeeping);
+        try {
+            Services services = services(config, pools, started);
+            WebServer server = WebServer.builder()
+                    .host(config.host())
+                    .port(config.port())
+                    .shutdownHook(false)
+                    .shutdownGracePeriod(config.shutdownGrace())
+                    .maxPayloadSize(Math.max(config.bundleLimits().maxArchiveBytes() + 1024 * 1024, config.maxJsonBytes()))
+                    .directHandlers(Routes.directHandlers())
+                    .routing(routing -> Routes.configure(routing, services))
+                    .build()
+                    .start();
+            if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
+                throw new CairnException(Problem.of(ErrorCode.INVALID_CONFIGURATION, "cannot listen on "
+                        + config.host() + ":" + config.port() + " (GATEWAY_HOST/GATEWAY_PORT): is the port in use?"));
+            }
+            LOG.info("Cairn {} ready on http://{}:{} in {} ms (PostgreSQL {}, control database {}, at most {} connections)",
+                    VERSION, config.host(), server.port(), (System.nanoTime() - started) / 1_000_000,
+                    config.postgres().describe(), config.controlDatabase(), maxTotal);
+            return new Gateway(server, pools, housekeeping);
+        } catch (RuntimeException e) {
+            pools.close();
+            housekeeping.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static Services services(Config config, PoolManager pools, long started) {
+        ControlDatabase control = ControlDatabase.open(pools, config.postgres().maintenanceDatabase(),
+                config.controlDatabase());
+        Registry registry = new Registry(control);
+        DatabaseDirectory directory = new DatabaseDirectory(registry);
+        Registrar registrar = new Registrar(registry, control, pools, new Deployer(config.deployTimeout()),
+                BundleReader.create(config.bundleLimits()), directory);
+        Caller caller = new Caller(directory, new CatalogCache(pools), pools);
+        return new Services(registrar, registry, control, caller, pools, AdminToken.of(config.adminToken()),
+                new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
+                config.bundleLimits(), config.maxJsonBytes(), VERSION, started);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public PoolManager pools() {
+        return pools;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("stopping: finishing in-flight requests");
+        server.stop();
+        pools.close();
+        housekeeping.shutdownNow();
+        LOG.info("stopped");
+    }
+}

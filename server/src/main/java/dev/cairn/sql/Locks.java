@@ -1,0 +1,36 @@
+package dev.cairn.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Transaction-scoped PostgreSQL advisory locks, namespaced by purpose (the first key), so that
+ * Cairn's locks never collide with each other or with an application's own. They are released
+ * when the transaction ends, including when the process dies, so nothing is left locked.
+ */
+public enum Locks {
+    /** Creating one database (second key: the database name). Held in the control database. */
+    CREATE_DATABASE(0x43A10001),
+    /** Building one template database (second key: the template name). Held in the control database. */
+    BUILD_TEMPLATE(0x43A10002),
+    /** Storing a schema version of one platform (second key: the platform). Held in the control database. */
+    PLATFORM_SCHEMA(0x43A10003),
+    /** Deploying to or migrating one database. Held inside that database (second key: 0). */
+    DEPLOY(0x43A10004);
+
+    private final int namespace;
+
+    Locks(int namespace) {
+        this.namespace = namespace;
+    }
+
+    /** Waits for the lock; the connection must be inside a transaction. */
+    public void acquire(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+            ps.setInt(1, namespace);
+            ps.setString(2, key);
+            ps.execute();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.cairn.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.testing.Bundles;
+import dev.cairn.testing.Http;
+import dev.cairn.testing.Pg;
+import dev.cairn.testing.TestGateway;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The StoneScript gateway let two concurrent registrations deploy into one database and drop it. */
+class ConcurrentRegisterTest {
+
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void ten_concurrent_registers_of_one_platform_give_one_200_and_nine_409s_and_keep_the_database() throws Exception {
+        String platform = gateway.platform();
+        byte[] bundle = Bundles.tarGz(Bundles.fixture("shop"));
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Http.Answer>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(10)) {
+            for (int i = 0; i < 10; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return gateway.http().register(platform, null, bundle);
+                }));
+            }
+            go.countDown();
+        }
+        List<Integer> statuses = new ArrayList<>();
+        for (Future<Http.Answer> f : answers) {
+            statuses.add(f.get().status());
+        }
+
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s == 409).hasSize(9);
+        assertThat(Pg.databaseExists(platform + "_main")).isTrue();
+        assertThat(Pg.scalar(platform + "_main", "SELECT count(*) FROM products")).isEqualTo("3");
+        assertThat(Pg.scalar(platform + "_main", "SELECT count(*) FROM cairn.deployments")).isEqualTo("1");
+    }
+
+    @Test
+    void concurrent_tenants_of_one_platform_all_succeed_and_share_one_template() throws Exception {
+        String platform = gateway.platform();
+        byte[] bundle = Bundles.tarGz(Bundles.fixture("todos"));
+        List<Future<Http.Answer>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            for (int i = 0; i < 6; i++) {
+                String tenant = "tenant" + i;
+                answers.add(pool.submit(() -> gateway.http().register(platform, tenant, bundle)));
+            }
+        }
+        for (Future<Http.Answer> f : answers) {
+            assertThat(f.get().status()).as(f.get().toString()).isEqualTo(200);
+        }
+        assertThat(Pg.scalar(gateway.controlDatabase(), "SELECT count(*) FROM templates WHERE platform = ?", platform))
+                .isEqualTo("1");
+        assertThat(Pg.scalar(platform + "_tenant5", "SELECT count(*) FROM todos")).isEqualTo("3");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.cairn.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.error.CairnException;
+import dev.cairn.pool.PgServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+
+    @Test
+    void defaults_follow_the_stonescript_gateway() {
+        Config c = Config.fromMap(Map.of());
+        assertThat(c.port()).isEqualTo(9000);
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.maxConnectionsPerPool()).isEqualTo(10);
+        assertThat(c.maxTotalConnections()).isEmpty();
+        assertThat(c.poolIdleTimeout().toSeconds()).isEqualTo(1800);
+        assertThat(c.controlDatabase()).isEqualTo("cairn");
+        assertThat(c.adminToken()).isEmpty();
+        assertThat(c.allowedNetworks()).hasSize(3);
+        assertThat(c.postgres().port()).isEqualTo(5432);
+    }
+
+    @Test
+    void database_url_takes_the_seed_forms_and_jdbc() {
+        PgServer a = PgServer.fromUrl("postgres://gw:p%40ss@db.internal:6543/maint?sslmode=require");
+        assertThat(a.host()).isEqualTo("db.internal");
+        assertThat(a.port()).isEqualTo(6543);
+        assertThat(a.user()).isEqualTo("gw");
+        assertThat(a.password()).isEqualTo("p@ss");
+        assertThat(a.maintenanceDatabase()).isEqualTo("maint");
+        assertThat(a.properties()).containsEntry("sslmode", "require");
+        assertThat(a.toString()).doesNotContain("p@ss");
+
+        PgServer b = PgServer.fromUrl("jdbc:postgresql://localhost/postgres?user=u&password=x+y");
+        assertThat(b.user()).isEqualTo("u");
+        assertThat(b.password()).isEqualTo("x+y");
+        assertThat(b.port()).isEqualTo(5432);
+
+        PgServer c = PgServer.fromUrl("postgresql://u@[::1]:5433/");
+        assertThat(c.host()).isEqualTo("::1");
+        assertThat(c.maintenanceDatabase()).isEqualTo("postgres");
+    }
+
+    @Test
+    void invalid_values_fail_with_one_line_naming_the_variable() {
+        assertThatThrownBy(() -> Config.fromMap(Map.of("GATEWAY_PORT", "abc")))
+                .isInstanceOf(CairnException.class).hasMessageStartingWith("GATEWAY_PORT:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("GATEWAY_PORT", "70000")))
+                .hasMessageStartingWith("GATEWAY_PORT:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("ALLOWED_NETWORKS", "10.0.0.0/8,banana")))
+                .hasMessageStartingWith("ALLOWED_NETWORKS:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("DATABASE_URL", "mysql://x")))
+                .hasMessageStartingWith("DATABASE_URL:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("LOG_LEVEL", "chatty"))).hasMessageStartingWith("LOG_LEVEL:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("CONTROL_DB", "Bad-Name"))).hasMessageStartingWith("CONTROL_DB:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("HEALTH_PUBLIC", "maybe"))).hasMessageStartingWith("HEALTH_PUBLIC:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("POOL_ACQUIRE_TIMEOUT_MS", "10")))
+                .hasMessageStartingWith("POOL_ACQUIRE_TIMEOUT_MS:");
+    }
+
+    @Test
+    void a_dot_env_file_is_read_and_the_environment_wins(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve(".env");
+        Files.writeString(file, """
+                # comment
+                export GATEWAY_PORT=9100
+                ADMIN_TOKEN="quoted value"
+                DB_HOST=from-file # trailing comment
+                """);
+        Env env = Env.load(Map.of("GATEWAY_PORT", "9200"), file);
+        Config c = Config.from(env);
+        assertThat(c.port()).isEqualTo(9200);
+        assertThat(c.adminToken()).contains("quoted value");
+        assertThat(c.postgres().host()).isEqualTo("from-file");
+    }
+
+    @Test
+    void a_malformed_dot_env_line_is_named_with_its_line_number(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "GOOD=1\nthis line has no equals sign\n");
+        assertThatThrownBy(() -> Env.load(Map.of(), file)).hasMessageContaining(":2:");
+    }
+}

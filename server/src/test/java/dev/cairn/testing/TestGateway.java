@@ -1,0 +1,95 @@
+package dev.cairn.testing;
+
+import dev.cairn.server.Config;
+import dev.cairn.server.Gateway;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A real Cairn on a free port with its own control database, for one test class. Everything it
+ * creates (its control database, the databases of the platforms handed out by {@link #platform()},
+ * template databases) is dropped on {@link #close()}, so the suite can run twice in a row and
+ * beside a running gateway.
+ */
+public final class TestGateway implements AutoCloseable {
+
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+    private final Gateway gateway;
+    private final String controlDatabase;
+    private final List<String> platforms = new ArrayList<>();
+    private final Http http;
+
+    private TestGateway(Gateway gateway, String controlDatabase) {
+        this.gateway = gateway;
+        this.controlDatabase = controlDatabase;
+        this.http = new Http(gateway.port());
+    }
+
+    public static TestGateway start() {
+        return start(Map.of());
+    }
+
+    public static TestGateway start(Map<String, String> overrides) {
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+        String control = "cairn_test_" + randomHex();
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", Pg.url("postgres"));
+        env.put("CONTROL_DB", control);
+        env.put("GATEWAY_HOST", "127.0.0.1");
+        env.put("GATEWAY_PORT", "0");
+        env.put("MAX_TOTAL_CONNECTIONS", "20");
+        env.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        env.put("SHUTDOWN_GRACE_SECS", "2");
+        env.putAll(overrides);
+        return new TestGateway(Gateway.start(Config.fromMap(env)), control);
+    }
+
+    public Http http() {
+        return http;
+    }
+
+    public int port() {
+        return gateway.port();
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public String controlDatabase() {
+        return controlDatabase;
+    }
+
+    /** A platform name no other test or run uses; its databases are dropped on close. */
+    public synchronized String platform() {
+        String name = "t" + randomHex();
+        platforms.add(name);
+        return name;
+    }
+
+    public static String randomHex() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    }
+
+    @Override
+    public void close() {
+        List<String> recorded = new ArrayList<>();
+        if (Pg.databaseExists(controlDatabase)) {
+            Pg.query(controlDatabase, "SELECT name FROM databases UNION SELECT database_name FROM templates")
+                    .forEach(r -> recorded.add(r.get(0)));
+        }
+        gateway.close();
+        for (String db : Pg.databases()) {
+            boolean ours = recorded.contains(db) || platforms.stream().anyMatch(p -> db.startsWith(p + "_"));
+            if (ours) {
+                Pg.drop(db);
+            }
+        }
+        Pg.drop(controlDatabase);
+    }
+}
