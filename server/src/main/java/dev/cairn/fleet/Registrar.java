@@ -52,7 +52,7 @@ public final class Registrar {
         this.reader = reader;
         this.directory = directory;
         this.provisioner = new Provisioner(pools, control.maintenanceDatabase());
-        this.templates = new Templates(registry, provisioner, pools, deployer, locks);
+        this.templates = new Templates(provisioner, pools, deployer, locks);
     }
 
     /** v1 {@code /register}: the platform's main database, or a tenant's, from the uploaded bundle. */
@@ -117,7 +117,7 @@ public final class Registrar {
         DeployContext ctx = new DeployContext(meta.requestId(), meta.actor(), platform, version.schemaName(), checksum);
         Registration registration = locks.with("database:" + database, () -> registry.inTransaction(c -> {
             Locks.CREATE_DATABASE.acquire(c, database);
-            if (registry.database(database).isPresent() || provisioner.exists(database)) {
+            if (Registry.database(c, database).isPresent() || provisioner.exists(database)) {
                 throw Provisioner.alreadyExists(database);
             }
             return createAndRecord(c, database, platform, tenant, version, bundle, ctx);
@@ -136,7 +136,7 @@ public final class Registrar {
             DeployResult result;
             boolean fromTemplate = tenant.isPresent();
             if (fromTemplate) {
-                Templates.Template template = templates.ensure(bundle, ctx);
+                Templates.Template template = templates.ensure(control, bundle, ctx);
                 provisioner.create(database, Optional.of(template.database()));
                 created = true;
                 result = template.summary();

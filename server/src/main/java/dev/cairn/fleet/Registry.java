@@ -26,6 +26,9 @@ public final class Registry {
     private static final String DATABASE_COLUMNS =
             "d.name, d.platform, d.tenant, d.schema_name, d.version_id, v.version, d.checksum, d.created_at";
 
+    private static final String DATABASE_BY_NAME = "SELECT " + DATABASE_COLUMNS
+            + " FROM databases d JOIN schema_versions v ON v.id = d.version_id WHERE d.name = ?";
+
     private final ControlDatabase control;
 
     public Registry(ControlDatabase control) {
@@ -86,8 +89,17 @@ public final class Registry {
     }
 
     public Optional<DatabaseRecord> database(String name) {
-        return query("SELECT " + DATABASE_COLUMNS + " FROM databases d JOIN schema_versions v ON v.id = d.version_id"
-                + " WHERE d.name = ?", Registry::database, name).stream().findFirst();
+        return query(DATABASE_BY_NAME, Registry::database, name).stream().findFirst();
+    }
+
+    /** The same, inside the caller's transaction. */
+    static Optional<DatabaseRecord> database(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(DATABASE_BY_NAME)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(database(rs)) : Optional.empty();
+            }
+        }
     }
 
     /** Exact match on the platform column: no LIKE, so '%' or '_' in a name cannot widen the list. */

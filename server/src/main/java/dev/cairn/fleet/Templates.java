@@ -29,14 +29,12 @@ final class Templates {
     record Template(String database, DeployResult summary) {
     }
 
-    private final Registry registry;
     private final Provisioner provisioner;
     private final PoolManager pools;
     private final Deployer deployer;
     private final KeyedLocks locks;
 
-    Templates(Registry registry, Provisioner provisioner, PoolManager pools, Deployer deployer, KeyedLocks locks) {
-        this.registry = registry;
+    Templates(Provisioner provisioner, PoolManager pools, Deployer deployer, KeyedLocks locks) {
         this.provisioner = provisioner;
         this.pools = pools;
         this.deployer = deployer;
@@ -49,19 +47,26 @@ final class Templates {
         return "cairn_tpl_" + key.substring(0, 40);
     }
 
-    /** The template holding this content, built now if there is none. */
-    Template ensure(Bundle bundle, DeployContext ctx) {
+    /**
+     * The template holding this content, built now if there is none. Runs inside the caller's
+     * control-database transaction {@code c}, so a tenant creation holds one control connection.
+     */
+    Template ensure(Connection c, Bundle bundle, DeployContext ctx) {
         String database = name(ctx.platform(), ctx.checksum());
-        return locks.with("template:" + database, () -> registry.inTransaction(c -> {
-            Locks.BUILD_TEMPLATE.acquire(c, database);
-            Optional<String> summary = Registry.templateSummary(c, database);
-            if (summary.isPresent() && provisioner.exists(database)) {
-                return new Template(database, read(summary.get()));
+        return locks.with("template:" + database, () -> {
+            try {
+                Locks.BUILD_TEMPLATE.acquire(c, database);
+                Optional<String> summary = Registry.templateSummary(c, database);
+                if (summary.isPresent() && provisioner.exists(database)) {
+                    return new Template(database, read(summary.get()));
+                }
+                Template built = build(database, bundle, ctx);
+                Registry.saveTemplate(c, database, ctx.platform(), ctx.checksum(), write(built.summary()));
+                return built;
+            } catch (SQLException e) {
+                throw Registry.controlFailure(e);
             }
-            Template built = build(database, bundle, ctx);
-            Registry.saveTemplate(c, database, ctx.platform(), ctx.checksum(), write(built.summary()));
-            return built;
-        }));
+        });
     }
 
     private Template build(String database, Bundle bundle, DeployContext ctx) {

@@ -36,6 +36,7 @@ public final class Gateway implements AutoCloseable {
     private final WebServer server;
     private final PoolManager pools;
     private final ScheduledExecutorService housekeeping;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(WebServer server, PoolManager pools, ScheduledExecutorService housekeeping) {
         this.server = server;
@@ -101,6 +102,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         LOG.info("stopping: finishing in-flight requests");
         server.stop();
         pools.close();

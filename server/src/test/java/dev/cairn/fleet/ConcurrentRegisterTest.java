@@ -59,21 +59,23 @@ class ConcurrentRegisterTest {
     }
 
     @Test
-    void concurrent_tenants_of_one_platform_all_succeed_and_share_one_template() throws Exception {
-        String platform = gateway.platform();
-        byte[] bundle = Bundles.tarGz(Bundles.fixture("todos"));
-        List<Future<Http.Answer>> answers = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
-            for (int i = 0; i < 6; i++) {
-                String tenant = "tenant" + i;
-                answers.add(pool.submit(() -> gateway.http().register(platform, tenant, bundle)));
+    void more_concurrent_tenant_creations_than_control_connections_all_succeed_with_one_template() throws Exception {
+        try (TestGateway small = TestGateway.start(java.util.Map.of("MAX_CONNECTIONS_PER_POOL", "3"))) {
+            String platform = small.platform();
+            byte[] bundle = Bundles.tarGz(Bundles.fixture("todos"));
+            List<Future<Http.Answer>> answers = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(12)) {
+                for (int i = 0; i < 12; i++) {
+                    String tenant = "tenant" + i;
+                    answers.add(pool.submit(() -> small.http().register(platform, tenant, bundle)));
+                }
             }
+            for (Future<Http.Answer> f : answers) {
+                assertThat(f.get().status()).as(f.get().toString()).isEqualTo(200);
+            }
+            assertThat(Pg.scalar(small.controlDatabase(), "SELECT count(*) FROM templates WHERE platform = ?", platform))
+                    .isEqualTo("1");
+            assertThat(Pg.scalar(platform + "_tenant11", "SELECT count(*) FROM todos")).isEqualTo("3");
         }
-        for (Future<Http.Answer> f : answers) {
-            assertThat(f.get().status()).as(f.get().toString()).isEqualTo(200);
-        }
-        assertThat(Pg.scalar(gateway.controlDatabase(), "SELECT count(*) FROM templates WHERE platform = ?", platform))
-                .isEqualTo("1");
-        assertThat(Pg.scalar(platform + "_tenant5", "SELECT count(*) FROM todos")).isEqualTo("3");
     }
 }

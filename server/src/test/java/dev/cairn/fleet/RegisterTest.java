@@ -138,6 +138,37 @@ class RegisterTest {
     }
 
     @Test
+    void a_gzip_bomb_and_a_truncated_archive_are_clear_400s_naming_the_problem() throws Exception {
+        String platform = gateway.platform();
+        var bomb = new java.io.ByteArrayOutputStream();
+        try (var gz = new org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream(bomb);
+             var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("postgresql/tables/zeros.sql");
+            long size = 300L * 1024 * 1024;
+            entry.setSize(size);
+            tar.putArchiveEntry(entry);
+            byte[] chunk = new byte[1 << 16];
+            for (long written = 0; written < size; written += chunk.length) {
+                tar.write(chunk);
+            }
+            tar.closeArchiveEntry();
+        }
+        byte[] good = Bundles.tarGz(Bundles.fixture("todos"));
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
+
+        Http.Answer bombed = http.register(platform, null, bomb.toByteArray());
+        Http.Answer cut = http.register(platform, null, truncated);
+
+        assertThat(bombed.status()).as(bombed.toString()).isEqualTo(400);
+        assertThat(bombed.body().get("error").asText()).isEqualTo("bundle_too_large");
+        assertThat(bombed.body().get("limit").asText()).startsWith("BUNDLE_MAX_");
+        assertThat(cut.status()).isEqualTo(400);
+        assertThat(cut.body().get("error").asText()).isEqualTo("schema_extraction_failed");
+        assertThat(cut.body().get("message").asText()).contains("truncated");
+        assertThat(Pg.databaseExists(platform + "_main")).isFalse();
+    }
+
+    @Test
     void an_extension_the_server_lacks_is_a_400_that_names_it_and_lists_what_is_available() {
         String platform = gateway.platform();
         byte[] bundle = Bundles.tarGz(Map.of("postgresql/extensions/no_such_ext.sql", "-- nope\n",
@@ -161,6 +192,8 @@ class RegisterTest {
         Http.Answer main = http.register(platform, "main", bundle);
         Http.Answer upper = http.register(platform, "Clinic-1", bundle);
         Http.Answer quote = http.register("a'b; DROP DATABASE postgres; --", null, bundle);
+        Http.Answer tenantQuote = http.register(platform, "x\"; DROP DATABASE postgres; --", bundle);
+        Http.Answer tenantPercent = http.register(platform, "%", bundle);
 
         assertThat(noSchema.status()).isEqualTo(400);
         assertThat(noSchema.body().get("field").asText()).isEqualTo("schema");
@@ -169,6 +202,9 @@ class RegisterTest {
         assertThat(upper.status()).isEqualTo(400);
         assertThat(quote.status()).isEqualTo(400);
         assertThat(quote.body().get("error").asText()).isEqualTo("validation_error");
+        assertThat(tenantQuote.status()).isEqualTo(400);
+        assertThat(tenantPercent.status()).isEqualTo(400);
+        assertThat(Pg.databaseExists("postgres")).isTrue();
         assertThat(Pg.databases()).noneMatch(d -> d.startsWith(platform));
     }
 

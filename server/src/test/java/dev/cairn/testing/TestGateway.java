@@ -83,7 +83,7 @@ public final class TestGateway implements AutoCloseable {
             Pg.query(controlDatabase, "SELECT name FROM databases UNION SELECT database_name FROM templates")
                     .forEach(r -> recorded.add(r.get(0)));
         }
-        gateway.close();
+        gateway.close(); // closing twice is harmless
         for (String db : Pg.databases()) {
             boolean ours = recorded.contains(db) || platforms.stream().anyMatch(p -> db.startsWith(p + "_"));
             if (ours) {
