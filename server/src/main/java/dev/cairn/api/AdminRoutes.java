@@ -45,8 +45,14 @@ final class AdminRoutes {
     }
 
     private void databases(ServerRequest req, ServerResponse res) {
-        String platform = Names.platform(req.query().first("platform").orElseThrow(() -> new CairnException(
-                Problem.of(ErrorCode.VALIDATION_ERROR, "query parameter platform is required").with("field", "platform"))));
+        String raw = req.query().first("platform").orElseThrow(() -> new CairnException(
+                Problem.of(ErrorCode.VALIDATION_ERROR, "query parameter platform is required").with("field", "platform")));
+        Map<String, Object> body = Responses.audited(services, Responses.meta(req, "admin"), "list-databases",
+                Optional.of(raw), () -> listing(Names.platform(raw)), b -> Optional.empty());
+        Responses.json(res, 200, body);
+    }
+
+    private Map<String, Object> listing(String platform) {
         if (!services.registry().platformExists(platform)) {
             throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND, "platform " + platform + " is not registered"));
         }
@@ -68,7 +74,7 @@ final class AdminRoutes {
         body.put("platform", platform);
         body.put("databases", databases);
         body.put("count", databases.size());
-        Responses.json(res, 200, body);
+        return body;
     }
 
     /** Sizes from the maintenance database in one query: no pool is opened per database to measure it. */
@@ -96,7 +102,7 @@ final class AdminRoutes {
         String tenant = Bodies.text(body, "tenant_id");
         RequestMeta meta = Responses.meta(req, "admin");
         Registration r = Responses.audited(services, meta, "create-tenant", Optional.of(platform),
-                () -> services.registrar().createTenant(platform, tenant, meta), Registration::database);
+                () -> services.registrar().createTenant(platform, tenant, meta), done -> Optional.of(done.database()));
         Responses.json(res, 201, DeployBodies.registration("created", r));
     }
 }

@@ -37,10 +37,17 @@ final class HttpErrors {
         };
     }
 
+    /** SQLSTATE classes PostgreSQL itself defines; any other class was raised by application code. */
+    private static final java.util.Set<String> STANDARD_CLASSES = java.util.Set.of(
+            "00", "01", "02", "03", "08", "09", "0A", "0B", "0F", "0L", "0P", "0Z", "20", "21", "22", "23", "24",
+            "25", "26", "27", "28", "2B", "2D", "2F", "34", "38", "39", "3B", "3D", "3F", "40", "42", "44", "53",
+            "54", "55", "57", "58", "72", "F0", "HV", "P0", "XX");
+
     /** PostgreSQL raised it: the SQLSTATE class says whose fault it is. */
     static int statusOfSqlState(String sqlstate) {
-        if (sqlstate.equals("P0001") || sqlstate.startsWith("22")) {
-            return 400;
+        String cls = sqlstate.length() >= 2 ? sqlstate.substring(0, 2) : "";
+        if (cls.equals("P0") || cls.equals("22") || (!cls.isEmpty() && !STANDARD_CLASSES.contains(cls))) {
+            return 400; // RAISE in the function (P0, or a custom ERRCODE), or bad data
         }
         if (sqlstate.startsWith("23") || sqlstate.equals("40001") || sqlstate.equals("40P01")) {
             return 409;

@@ -35,13 +35,20 @@ final class Multipart {
     private Multipart() {
     }
 
+    /** RFC 2046: 1 to 70 characters from a small set, so the search for it stays linear. */
+    private static final Pattern VALID_BOUNDARY = Pattern.compile("[0-9A-Za-z'()+_,./:=? -]{0,69}[0-9A-Za-z'()+_,./:=?-]");
+
     static String boundary(String contentType) {
         Matcher m = BOUNDARY.matcher(contentType);
         if (!contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data") || !m.find()) {
             throw new CairnException(Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "send this request as multipart/form-data (curl -F field=value -F schema=@bundle.tar.gz)"));
         }
-        return m.group(1) != null ? m.group(1) : m.group(2);
+        String boundary = m.group(1) != null ? m.group(1) : m.group(2);
+        if (!VALID_BOUNDARY.matcher(boundary).matches()) {
+            throw malformed("the boundary must be 1 to 70 characters (RFC 2046)");
+        }
+        return boundary;
     }
 
     /** Parts by field name; a field sent twice is an error rather than a silent choice. */

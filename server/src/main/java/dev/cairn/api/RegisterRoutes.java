@@ -36,7 +36,7 @@ final class RegisterRoutes {
                 .orElseThrow(() -> required("schema"));
         RequestMeta meta = Responses.meta(req, "network:" + Responses.info(req).clientText());
         Registration r = Responses.audited(services, meta, "register", Optional.of(platform),
-                () -> services.registrar().register(platform, tenant, archive, meta), Registration::database);
+                () -> services.registrar().register(platform, tenant, archive, meta), done -> Optional.of(done.database()));
         Responses.json(res, 200, DeployBodies.registration("ready", r));
     }
 

@@ -1,7 +1,6 @@
 package dev.cairn.api;
 
 import dev.cairn.error.CairnException;
-import dev.cairn.error.ErrorCode;
 import dev.cairn.fleet.AuditEntry;
 import dev.cairn.fleet.RequestMeta;
 import io.helidon.http.HeaderNames;
@@ -43,11 +42,11 @@ final class Responses {
      * refused attempts are on record too.
      */
     static <T> T audited(Services services, RequestMeta meta, String action, Optional<String> platform,
-                         Supplier<T> work, java.util.function.Function<T, String> databaseOf) {
+                         Supplier<T> work, java.util.function.Function<T, Optional<String>> databaseOf) {
         try {
             T result = work.get();
             write(services, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
-                    Optional.of(databaseOf.apply(result)), 200, "{}"));
+                    databaseOf.apply(result), 200, "{}"));
             return result;
         } catch (CairnException e) {
             write(services, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
@@ -56,17 +55,20 @@ final class Responses {
                     new String(Json.bytes(Map.of("error", e.code().wireName(), "message", e.getMessage())),
                             java.nio.charset.StandardCharsets.UTF_8)));
             throw e;
+        } catch (RuntimeException e) {
+            write(services, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
+                    Optional.empty(), 500, "{\"error\":\"internal_error\"}"));
+            throw e;
         }
     }
 
+    /** An audit row that cannot be written is logged loudly, but never changes the answer to the client. */
     private static void write(Services services, AuditEntry entry) {
         try {
             services.registry().audit(entry);
         } catch (CairnException e) {
-            LOG.error("could not write the audit log entry for request {}: {}", entry.requestId(), e.getMessage());
-            if (e.code() != ErrorCode.INTERNAL_ERROR) {
-                throw e;
-            }
+            LOG.error("could not write the audit log entry for request {} ({} {} -> {}): {}", entry.requestId(),
+                    entry.action(), entry.platform().orElse("-"), entry.status(), e.getMessage());
         }
     }
 }

@@ -27,7 +27,11 @@ final class CatalogLoader {
             WHERE c.reltype >= 16384 AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY c.reltype, a.attnum""";
 
-    /** Callable routines: user schemas only, nothing owned by an extension, no aggregates. */
+    /**
+     * Callable routines: user schemas only, nothing owned by an extension, no aggregates, and
+     * nothing that takes or returns the pseudo-types only the server may call with (trigger,
+     * event_trigger, internal, handlers).
+     */
     private static final String ROUTINES = """
             SELECT p.oid::bigint, n.nspname, p.proname, p.prokind::text, p.proretset, p.prorettype::bigint,
                    p.pronargdefaults, p.proargtypes::oid[]::bigint[], p.proallargtypes::bigint[],
@@ -36,7 +40,12 @@ final class CatalogLoader {
             WHERE p.prokind IN ('f', 'p')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cairn') AND n.nspname !~ '^pg_'
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
-                              AND d.objid = p.oid AND d.deptype = 'e')""";
+                              AND d.objid = p.oid AND d.deptype = 'e')
+              AND NOT EXISTS (SELECT 1 FROM pg_type t
+                              WHERE t.oid = ANY (array_append(coalesce(p.proallargtypes, p.proargtypes::oid[]), p.prorettype))
+                                AND t.typtype = 'p'
+                                AND t.typname IN ('trigger', 'event_trigger', 'internal', 'language_handler',
+                                                  'fdw_handler', 'index_am_handler', 'tsm_handler', 'table_am_handler'))""";
 
     private CatalogLoader() {
     }

@@ -32,6 +32,11 @@ final class CallPlanner {
         List<Routine> candidates = candidates(catalog, function);
         Args args = Args.of(params);
         Routine routine = choose(catalog, function, candidates, args);
+        if (!routine.procedure() && !routine.returnsVoid() && routine.columns().isEmpty()) {
+            throw new CairnException(Problem.of(ErrorCode.VALIDATION_ERROR, routine.describe(catalog.types())
+                    + " returns an anonymous record: give it OUT parameters or RETURNS TABLE (...) to call it")
+                    .with("function", function));
+        }
         List<Routine.Argument> bound = args.boundArguments(routine, catalog);
         ParamEncoder encoder = new ParamEncoder(catalog.types());
         List<Optional<String>> values = new ArrayList<>(bound.size());

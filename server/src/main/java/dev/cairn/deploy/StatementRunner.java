@@ -82,6 +82,11 @@ final class StatementRunner {
         }
         ServerErrorMessage server = pg.getServerErrorMessage();
         String sqlstate = server.getSQLState();
+        if (sqlstate.startsWith("08") || sqlstate.startsWith("53") || sqlstate.startsWith("57P")) {
+            return new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "PostgreSQL ended the deploy ("
+                    + server.getMessage() + ") while running " + file.path() + "; nothing was applied, try again")
+                    .with("file", file.path()).with("sqlstate", sqlstate), e);
+        }
         int line = lineOf(statement, server);
         ErrorCode effective = isMissingExtension(sqlstate, server.getMessage()) ? ErrorCode.EXTENSION_NOT_AVAILABLE : code;
         Problem problem = Problem.of(effective, file.path() + ":" + line + ": " + server.getMessage())

@@ -19,8 +19,11 @@ public final class Names {
     /** PostgreSQL's NAMEDATALEN - 1: longer names would be silently truncated by the server. */
     public static final int MAX_DATABASE_NAME_BYTES = 63;
     public static final String MAIN = "main";
+    public static final int MAX_PLATFORM_LENGTH = 40;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    /** No '_' in platform names: then "{platform}_{rest}" splits one way only, and no platform can squat another's names. */
+    private static final Pattern PLATFORM = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -29,8 +32,15 @@ public final class Names {
 
     public static String platform(String raw) {
         String name = checked("platform", raw);
-        if (name.equals("cairn")) {
-            throw invalid("platform", raw, "'cairn' is reserved for Cairn's own databases");
+        if (!PLATFORM.matcher(name).matches()) {
+            throw invalid("platform", raw, "use lower-case letters, digits and '-' ('_' separates the platform"
+                    + " from the rest of a database name)");
+        }
+        if (name.startsWith("cairn")) {
+            throw invalid("platform", raw, "names starting with 'cairn' are reserved for Cairn's own databases");
+        }
+        if (name.length() > MAX_PLATFORM_LENGTH) {
+            throw invalid("platform", raw, "longer than " + MAX_PLATFORM_LENGTH + " characters");
         }
         return name;
     }

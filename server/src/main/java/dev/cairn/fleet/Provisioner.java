@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates and drops databases through the maintenance database. {@code CREATE DATABASE} cannot
- * run inside a transaction, so callers pair every create with a drop on failure: a failed deploy
- * leaves no database behind. Only databases this request created are ever dropped.
+ * run inside a transaction, so a {@link Creation} keeps the maintenance connection it created the
+ * database with until the caller says the database is complete: if it is not, the same connection
+ * drops it again, so even under connection-budget pressure a failed deploy leaves nothing behind.
+ * Only databases this request created are ever dropped.
  */
 final class Provisioner {
 
@@ -29,6 +31,39 @@ final class Provisioner {
         this.maintenance = maintenance;
     }
 
+    /** A database this request just created: dropped on {@link #close()} unless {@link #keep()} was called. */
+    final class Creation implements AutoCloseable {
+        private final Connection connection;
+        private final String database;
+        private boolean kept;
+
+        private Creation(Connection connection, String database) {
+            this.connection = connection;
+            this.database = database;
+        }
+
+        void keep() {
+            kept = true;
+        }
+
+        /** Seals a finished template: no one may connect, anyone with CREATEDB may copy it. */
+        void sealAsTemplate() {
+            run(connection, "ALTER DATABASE " + Identifiers.quote(database)
+                    + " WITH ALLOW_CONNECTIONS false IS_TEMPLATE true");
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (!kept) {
+                    drop(connection, database);
+                }
+            } finally {
+                closeQuietly(connection);
+            }
+        }
+    }
+
     boolean exists(String database) {
         try (Connection c = pools.connection(maintenance)) {
             return ControlDatabase.exists(c, database);
@@ -38,36 +73,31 @@ final class Provisioner {
     }
 
     /** Creates an empty database, or a copy of {@code template}; 409 if the name is taken. */
-    void create(String database, Optional<String> template) {
+    Creation create(String database, Optional<String> template) {
+        Connection c = pools.connection(maintenance);
         String sql = "CREATE DATABASE " + Identifiers.quote(database)
                 + template.map(t -> " TEMPLATE " + Identifiers.quote(t)).orElse("");
-        try (Connection c = pools.connection(maintenance); Statement st = c.createStatement()) {
+        try (Statement st = c.createStatement()) {
             st.execute(sql);
+            st.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + Identifiers.quote(database) + " FROM PUBLIC");
+            return new Creation(c, database);
         } catch (SQLException e) {
+            closeQuietly(c);
             if ("42P04".equals(e.getSQLState())) {
                 throw alreadyExists(database);
             }
-            throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED,
-                    "cannot create database " + database + ": " + e.getMessage())
-                    .with("database", database).with("sqlstate", e.getSQLState()), e);
+            throw Registry.controlFailure(e).with("database", database);
         }
     }
 
-    /** Marks a finished template: no one may connect, anyone with CREATEDB may copy it. */
-    void seal(String template) {
-        run("ALTER DATABASE " + Identifiers.quote(template) + " WITH ALLOW_CONNECTIONS false IS_TEMPLATE true");
-    }
-
-    /** Drops a database this request created (or a template being replaced). Never throws. */
-    void dropQuietly(String database) {
-        pools.closePool(database);
-        try {
-            if (exists(database)) {
-                run("ALTER DATABASE " + Identifiers.quote(database) + " WITH IS_TEMPLATE false");
-                run("DROP DATABASE IF EXISTS " + Identifiers.quote(database) + " WITH (FORCE)");
+    /** Drops a leftover template of an earlier crash; never a database the registry knows. */
+    void dropLeftoverTemplate(String template) {
+        try (Connection c = pools.connection(maintenance)) {
+            if (ControlDatabase.exists(c, template)) {
+                drop(c, template);
             }
-        } catch (RuntimeException e) {
-            LOG.error("could not drop database {} after a failure; drop it by hand", database, e);
+        } catch (SQLException e) {
+            throw Registry.controlFailure(e);
         }
     }
 
@@ -76,12 +106,29 @@ final class Provisioner {
                 "database " + database + " already exists").with("database", database));
     }
 
-    private void run(String sql) {
-        try (Connection c = pools.connection(maintenance); Statement st = c.createStatement()) {
+    private void drop(Connection c, String database) {
+        pools.closePool(database);
+        try {
+            run(c, "ALTER DATABASE " + Identifiers.quote(database) + " WITH IS_TEMPLATE false");
+            run(c, "DROP DATABASE IF EXISTS " + Identifiers.quote(database) + " WITH (FORCE)");
+        } catch (RuntimeException e) {
+            LOG.error("could not drop database {} after a failure; drop it by hand", database, e);
+        }
+    }
+
+    private static void run(Connection c, String sql) {
+        try (Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
-            throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, e.getMessage())
-                    .with("sqlstate", e.getSQLState()), e);
+            throw Registry.controlFailure(e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a maintenance connection failed", e);
         }
     }
 }

@@ -17,13 +17,19 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
  * Creating databases for platforms: {@code /register} (a bundle uploaded with the request) and
- * tenant creation (the platform's stored bundle). The bundle is read and validated before any
- * database exists; creation is serialized per database name (in-process, then by an advisory
- * lock in the control database, so two Cairn instances agree too); a database that fails to
- * deploy is dropped, and only a database this request created is ever dropped.
+ * tenant creation (the platform's stored bundle).
+ *
+ * <p>The bundle is read and validated before any database exists. Creation is serialized per
+ * database name (in-process, then by an advisory lock in the control database, so two Cairn
+ * instances agree too). A database that fails to deploy is dropped, and only a database this
+ * request created is ever dropped. The bundle is stored as a schema version in the same
+ * transaction that records the database, so refused and failed uploads leave nothing behind.
+ * At most {@code concurrency} provisionings run at once, so they can never take every control
+ * connection away from lookups, audit writes and {@code /health}.
  */
 public final class Registrar {
 
@@ -38,21 +44,28 @@ public final class Registrar {
     private final Templates templates;
     private final DatabaseDirectory directory;
     private final KeyedLocks locks = new KeyedLocks();
+    private final Semaphore slots;
     private final Map<Long, Parsed> parsed = new ConcurrentHashMap<>();
 
     private record Parsed(Bundle bundle, String checksum) {
     }
 
+    /** What to create: the database, whose it is, and the bundle (with its archive if it is new). */
+    private record Plan(String database, String platform, Optional<String> tenant, String schemaName,
+                        Bundle bundle, String checksum, Optional<byte[]> newArchive, Optional<SchemaVersion> stored) {
+    }
+
     public Registrar(Registry registry, ControlDatabase control, PoolManager pools, Deployer deployer,
-                     BundleReader reader, DatabaseDirectory directory) {
+                     BundleReader reader, DatabaseDirectory directory, int concurrency) {
         this.registry = registry;
         this.control = control;
         this.pools = pools;
         this.deployer = deployer;
         this.reader = reader;
         this.directory = directory;
+        this.slots = new Semaphore(Math.max(1, concurrency), true);
         this.provisioner = new Provisioner(pools, control.maintenanceDatabase());
-        this.templates = new Templates(provisioner, pools, deployer, locks);
+        this.templates = new Templates(registry, provisioner, pools, deployer, locks);
     }
 
     /** v1 {@code /register}: the platform's main database, or a tenant's, from the uploaded bundle. */
@@ -61,13 +74,12 @@ public final class Registrar {
         Optional<String> tenant = Names.tenant(tenantId);
         String database = checkedName(platform, tenant);
         Bundle bundle = reader.read(archive, tenant.isPresent() ? Variant.TENANT : Variant.MAIN);
-        String checksum = BundleDigest.of(bundle);
-        SchemaVersion version = registry.storeVersion(platform, tenant.isPresent() ? "tenant" : Names.MAIN,
-                archive, bundle, checksum);
-        return provision(database, platform, tenant, version, bundle, checksum, meta);
+        String schemaName = tenant.isPresent() ? "tenant" : Names.MAIN;
+        return provision(new Plan(database, platform, tenant, schemaName, bundle, BundleDigest.of(bundle),
+                Optional.of(archive), Optional.empty()), meta);
     }
 
-    /** A tenant database from the platform's tenant schema, or else its last registered bundle. */
+    /** A tenant database from the platform's tenant schema, or else its last deployed bundle. */
     public Registration createTenant(String platformName, String tenantId, RequestMeta meta) {
         String platform = Names.platform(platformName);
         Optional<String> tenant = Names.tenant(Optional.ofNullable(tenantId));
@@ -85,7 +97,8 @@ public final class Registrar {
                 .orElseThrow(() -> new CairnException(Problem.of(ErrorCode.SCHEMA_NOT_FOUND,
                         "platform " + platform + " has no stored bundle; POST /register one first")));
         Parsed p = parsed(version);
-        return provision(database, platform, tenant, version, p.bundle(), p.checksum(), meta);
+        return provision(new Plan(database, platform, tenant, version.schemaName(), p.bundle(), p.checksum(),
+                Optional.empty(), Optional.of(version)), meta);
     }
 
     private Parsed parsed(SchemaVersion version) {
@@ -111,49 +124,53 @@ public final class Registrar {
         return database;
     }
 
-    private Registration provision(String database, String platform, Optional<String> tenant, SchemaVersion version,
-                                   Bundle bundle, String checksum, RequestMeta meta) {
+    private Registration provision(Plan plan, RequestMeta meta) {
         long started = System.nanoTime();
-        DeployContext ctx = new DeployContext(meta.requestId(), meta.actor(), platform, version.schemaName(), checksum);
-        Registration registration = locks.with("database:" + database, () -> registry.inTransaction(c -> {
-            Locks.CREATE_DATABASE.acquire(c, database);
-            if (Registry.database(c, database).isPresent() || provisioner.exists(database)) {
-                throw Provisioner.alreadyExists(database);
-            }
-            return createAndRecord(c, database, platform, tenant, version, bundle, ctx);
-        }));
-        directory.forget(database);
-        long elapsed = (System.nanoTime() - started) / 1_000_000;
-        return new Registration(database, platform, tenant, version, checksum,
-                registration.result().withExecutionTime(elapsed), bundle, registration.fromTemplate());
+        DeployContext ctx = new DeployContext(meta.requestId(), meta.actor(), plan.platform(), plan.schemaName(),
+                plan.checksum());
+        slots.acquireUninterruptibly();
+        try {
+            Registration registration = locks.with("database:" + plan.database(), () -> {
+                Optional<Templates.Template> template = plan.tenant().isPresent()
+                        ? Optional.of(templates.ensure(plan.bundle(), ctx)) : Optional.empty();
+                return registry.inTransaction(c -> createAndRecord(c, plan, template, ctx));
+            });
+            directory.forget(plan.database());
+            long elapsed = (System.nanoTime() - started) / 1_000_000;
+            return new Registration(registration.database(), plan.platform(), plan.tenant(), registration.version(),
+                    plan.checksum(), registration.result().withExecutionTime(elapsed), plan.bundle(),
+                    registration.fromTemplate());
+        } finally {
+            slots.release();
+        }
     }
 
-    /** Creates the database, deploys or copies, and records it; drops it again if anything fails. */
-    private Registration createAndRecord(Connection control, String database, String platform, Optional<String> tenant,
-                                         SchemaVersion version, Bundle bundle, DeployContext ctx) throws SQLException {
-        boolean created = false;
-        try {
-            DeployResult result;
-            boolean fromTemplate = tenant.isPresent();
-            if (fromTemplate) {
-                Templates.Template template = templates.ensure(control, bundle, ctx);
-                provisioner.create(database, Optional.of(template.database()));
-                created = true;
-                result = template.summary();
-            } else {
-                provisioner.create(database, Optional.empty());
-                created = true;
-                try (Connection target = pools.connection(database)) {
-                    result = deployer.deployFresh(target, bundle, ctx);
-                }
-            }
-            Registry.insertDatabase(control, database, platform, tenant, version, ctx.checksum());
-            return new Registration(database, platform, tenant, version, ctx.checksum(), result, bundle, fromTemplate);
-        } catch (SQLException | RuntimeException e) {
-            if (created) {
-                provisioner.dropQuietly(database);
-            }
-            throw e;
+    /**
+     * Inside the control transaction holding CREATE_DATABASE: 409 if the name is taken, else create
+     * (a copy of the template, or a fresh deploy), store the version and record the database.
+     */
+    private Registration createAndRecord(Connection c, Plan plan, Optional<Templates.Template> template,
+                                         DeployContext ctx) throws SQLException {
+        Locks.CREATE_DATABASE.acquire(c, plan.database());
+        if (Registry.database(c, plan.database()).isPresent() || provisioner.exists(plan.database())) {
+            throw Provisioner.alreadyExists(plan.database());
+        }
+        try (Provisioner.Creation creation = provisioner.create(plan.database(), template.map(Templates.Template::database))) {
+            DeployResult result = template.isPresent() ? template.get().summary() : deployFresh(plan, ctx);
+            SchemaVersion version = plan.stored().isPresent() ? plan.stored().get()
+                    : Registry.storeVersion(c, plan.platform(), plan.schemaName(), plan.newArchive().orElseThrow(),
+                    plan.bundle(), plan.checksum());
+            Registry.insertDatabase(c, plan.database(), plan.platform(), plan.tenant(), version, plan.checksum());
+            creation.keep();
+            return new Registration(plan.database(), plan.platform(), plan.tenant(), version, plan.checksum(), result,
+                    plan.bundle(), template.isPresent());
+        }
+    }
+
+    /** On a connection of its own, so no session setting of the bundle can leak into a pool. */
+    private DeployResult deployFresh(Plan plan, DeployContext ctx) throws SQLException {
+        try (Connection target = pools.unpooled(plan.database())) {
+            return deployer.deployFresh(target, plan.bundle(), ctx);
         }
     }
 }

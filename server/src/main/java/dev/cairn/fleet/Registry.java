@@ -37,35 +37,39 @@ public final class Registry {
 
     /** Stores a bundle as the next version of a schema, unless the same content is already stored. */
     public SchemaVersion storeVersion(String platform, String schemaName, byte[] archive, Bundle bundle, String checksum) {
-        return inTransaction(c -> {
-            Locks.PLATFORM_SCHEMA.acquire(c, platform);
-            ensurePlatform(c, platform);
-            Optional<SchemaVersion> existing = versionByChecksum(c, platform, schemaName, checksum);
-            if (existing.isPresent()) {
-                return existing.get();
+        return inTransaction(c -> storeVersion(c, platform, schemaName, archive, bundle, checksum));
+    }
+
+    /** The same, inside the caller's transaction (which then also holds the platform's schema lock). */
+    static SchemaVersion storeVersion(Connection c, String platform, String schemaName, byte[] archive, Bundle bundle,
+                                      String checksum) throws SQLException {
+        Locks.PLATFORM_SCHEMA.acquire(c, platform);
+        ensurePlatform(c, platform);
+        Optional<SchemaVersion> existing = versionByChecksum(c, platform, schemaName, checksum);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO schema_versions (platform, schema_name, version, checksum, bundle,
+                    has_tables, has_functions, has_migrations, has_seeders)
+                SELECT ?, ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?
+                FROM schema_versions WHERE platform = ? AND schema_name = ?
+                RETURNING\s""" + VERSION_COLUMNS)) {
+            ps.setString(1, platform);
+            ps.setString(2, schemaName);
+            ps.setString(3, checksum);
+            ps.setBytes(4, archive);
+            ps.setBoolean(5, bundle.has(Folder.TABLES));
+            ps.setBoolean(6, bundle.has(Folder.FUNCTIONS));
+            ps.setBoolean(7, bundle.has(Folder.MIGRATIONS));
+            ps.setBoolean(8, bundle.has(Folder.SEEDERS));
+            ps.setString(9, platform);
+            ps.setString(10, schemaName);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return version(rs);
             }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO schema_versions (platform, schema_name, version, checksum, bundle,
-                        has_tables, has_functions, has_migrations, has_seeders)
-                    SELECT ?, ?, coalesce(max(version), 0) + 1, ?, ?, ?, ?, ?, ?
-                    FROM schema_versions WHERE platform = ? AND schema_name = ?
-                    RETURNING\s""" + VERSION_COLUMNS)) {
-                ps.setString(1, platform);
-                ps.setString(2, schemaName);
-                ps.setString(3, checksum);
-                ps.setBytes(4, archive);
-                ps.setBoolean(5, bundle.has(Folder.TABLES));
-                ps.setBoolean(6, bundle.has(Folder.FUNCTIONS));
-                ps.setBoolean(7, bundle.has(Folder.MIGRATIONS));
-                ps.setBoolean(8, bundle.has(Folder.SEEDERS));
-                ps.setString(9, platform);
-                ps.setString(10, schemaName);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return version(rs);
-                }
-            }
-        });
+        }
     }
 
     public Optional<SchemaVersion> latestVersion(String platform, String schemaName) {
@@ -123,6 +127,11 @@ public final class Registry {
         }
     }
 
+    Optional<String> templateSummary(String database) {
+        return query("SELECT summary::text FROM templates WHERE database_name = ?", rs -> rs.getString(1), database)
+                .stream().findFirst();
+    }
+
     static Optional<String> templateSummary(Connection c, String database) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT summary::text FROM templates WHERE database_name = ?")) {
             ps.setString(1, database);
@@ -164,7 +173,7 @@ public final class Registry {
         });
     }
 
-    private static void ensurePlatform(Connection c, String platform) throws SQLException {
+    static void ensurePlatform(Connection c, String platform) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO platforms (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
             ps.setString(1, platform);
@@ -240,8 +249,17 @@ public final class Registry {
         }
     }
 
+    /**
+     * A failure talking to PostgreSQL from the control plane: a lost or refused connection
+     * (SQLSTATE classes 08, 53, 57P) is a 503 the client may retry; anything else is our bug.
+     */
     static CairnException controlFailure(SQLException e) {
-        return new CairnException(Problem.of(ErrorCode.INTERNAL_ERROR,
-                "the control database failed: " + e.getMessage()).with("sqlstate", e.getSQLState()), e);
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        boolean unavailable = state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                || e instanceof java.sql.SQLTransientConnectionException;
+        ErrorCode code = unavailable ? ErrorCode.CONNECTION_FAILED : ErrorCode.INTERNAL_ERROR;
+        String message = unavailable ? "PostgreSQL is unavailable: " + e.getMessage()
+                : "the control database failed: " + e.getMessage();
+        return new CairnException(Problem.of(code, message).with("sqlstate", e.getSQLState()), e);
     }
 }

@@ -19,22 +19,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Template databases: one per platform and bundle content, built once by a real deploy, then
  * sealed (no connections allowed) so tenants are created with {@code CREATE DATABASE ... TEMPLATE},
- * a file copy instead of a replay of the bundle.
+ * a file copy instead of a replay of the bundle. Template names start with {@code cairn_tpl_},
+ * a prefix no platform may use, so a template can never collide with a platform's database.
  */
 final class Templates {
 
     private static final Logger LOG = LoggerFactory.getLogger(Templates.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String PREFIX = "cairn_tpl_";
 
     record Template(String database, DeployResult summary) {
     }
 
+    private final Registry registry;
     private final Provisioner provisioner;
     private final PoolManager pools;
     private final Deployer deployer;
     private final KeyedLocks locks;
 
-    Templates(Provisioner provisioner, PoolManager pools, Deployer deployer, KeyedLocks locks) {
+    Templates(Registry registry, Provisioner provisioner, PoolManager pools, Deployer deployer, KeyedLocks locks) {
+        this.registry = registry;
         this.provisioner = provisioner;
         this.pools = pools;
         this.deployer = deployer;
@@ -44,45 +48,49 @@ final class Templates {
     /** The template's name: content-addressed per platform, always well under 63 bytes. */
     static String name(String platform, String checksum) {
         String key = Checksums.sha256Hex((platform + "\n" + checksum).getBytes(StandardCharsets.UTF_8));
-        return "cairn_tpl_" + key.substring(0, 40);
+        return PREFIX + key.substring(0, 40);
     }
 
     /**
-     * The template holding this content, built now if there is none. Runs inside the caller's
-     * control-database transaction {@code c}, so a tenant creation holds one control connection.
+     * The template holding this content, built now if there is none. The usual case (it exists)
+     * takes no lock; building runs in its own short control transaction holding BUILD_TEMPLATE.
      */
-    Template ensure(Connection c, Bundle bundle, DeployContext ctx) {
+    Template ensure(Bundle bundle, DeployContext ctx) {
         String database = name(ctx.platform(), ctx.checksum());
-        return locks.with("template:" + database, () -> {
-            try {
-                Locks.BUILD_TEMPLATE.acquire(c, database);
-                Optional<String> summary = Registry.templateSummary(c, database);
-                if (summary.isPresent() && provisioner.exists(database)) {
-                    return new Template(database, read(summary.get()));
-                }
-                Template built = build(database, bundle, ctx);
-                Registry.saveTemplate(c, database, ctx.platform(), ctx.checksum(), write(built.summary()));
-                return built;
-            } catch (SQLException e) {
-                throw Registry.controlFailure(e);
+        Optional<Template> ready = ready(database);
+        if (ready.isPresent()) {
+            return ready.get();
+        }
+        return locks.with("template:" + database, () -> registry.inTransaction(c -> {
+            Locks.BUILD_TEMPLATE.acquire(c, database);
+            Optional<String> summary = Registry.templateSummary(c, database);
+            if (summary.isPresent() && provisioner.exists(database)) {
+                return new Template(database, read(summary.get()));
             }
-        });
+            Template built = build(database, bundle, ctx);
+            Registry.ensurePlatform(c, ctx.platform());
+            Registry.saveTemplate(c, database, ctx.platform(), ctx.checksum(), write(built.summary()));
+            return built;
+        }));
     }
 
-    private Template build(String database, Bundle bundle, DeployContext ctx) {
-        provisioner.dropQuietly(database); // a leftover of a crash between create and record
-        provisioner.create(database, Optional.empty());
-        try {
+    private Optional<Template> ready(String database) {
+        return registry.templateSummary(database)
+                .filter(summary -> provisioner.exists(database))
+                .map(summary -> new Template(database, read(summary)));
+    }
+
+    private Template build(String database, Bundle bundle, DeployContext ctx) throws SQLException {
+        provisioner.dropLeftoverTemplate(database); // a crash between create and record leaves one
+        try (Provisioner.Creation creation = provisioner.create(database, Optional.empty())) {
             DeployResult result;
             try (Connection c = pools.unpooled(database)) {
                 result = deployer.deployFresh(c, bundle, ctx);
             }
-            provisioner.seal(database);
+            creation.sealAsTemplate();
+            creation.keep();
             LOG.info("built template {} for platform {} in {} ms", database, ctx.platform(), result.executionTimeMs());
             return new Template(database, result);
-        } catch (SQLException | RuntimeException e) {
-            provisioner.dropQuietly(database);
-            throw e instanceof RuntimeException r ? r : Registry.controlFailure((SQLException) e);
         }
     }
 

@@ -21,6 +21,8 @@ public final class ConnectionBudget {
     private final Semaphore permits;
     private volatile Runnable onPressure = () -> { };
     private volatile boolean closed;
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> waiting =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public ConnectionBudget(int total) {
         this.total = total;
@@ -32,7 +34,7 @@ public final class ConnectionBudget {
         this.onPressure = action;
     }
 
-    void acquire(Duration timeout) throws SQLTransientConnectionException {
+    void acquire(String database, Duration timeout) throws SQLTransientConnectionException {
         if (closed) {
             throw new BudgetExhaustedException(total, Duration.ZERO);
         }
@@ -41,17 +43,38 @@ public final class ConnectionBudget {
             if (permits.tryAcquire(0, TimeUnit.NANOSECONDS)) {
                 return;
             }
-            onPressure.run();
-            if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new BudgetExhaustedException(total, timeout);
-            }
+            waitFor(database, timeout);
             if (closed) {
+                permits.release();
                 throw new BudgetExhaustedException(total, Duration.ZERO);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BudgetExhaustedException(total, timeout);
         }
+    }
+
+    private void waitFor(String database, Duration timeout) throws InterruptedException, SQLTransientConnectionException {
+        var count = waiting.computeIfAbsent(database, d -> new java.util.concurrent.atomic.AtomicInteger());
+        count.incrementAndGet();
+        try {
+            onPressure.run();
+            if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new BudgetExhaustedException(total, timeout);
+            }
+        } finally {
+            count.decrementAndGet();
+        }
+    }
+
+    /** True while a database other than {@code database} waits for a permit. */
+    boolean othersWaiting(String database) {
+        for (var e : waiting.entrySet()) {
+            if (e.getValue().get() > 0 && !e.getKey().equals(database)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void release() {

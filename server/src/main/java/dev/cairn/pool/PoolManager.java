@@ -59,7 +59,7 @@ public final class PoolManager implements AutoCloseable {
             DatabasePool pool = pools.computeIfAbsent(database, name -> open(name, settings.maxPerPool()));
             pool.touch();
             try {
-                return new LeasedConnection(pool.dataSource().getConnection(), pool.dataSource(), budget);
+                return new LeasedConnection(pool.dataSource().getConnection(), database, pool.dataSource(), budget);
             } catch (SQLException e) {
                 // The idle reaper may have closed this pool between lookup and use: open a new one once.
                 if (!pool.dataSource().isClosed() || attempt > 0) {
@@ -74,7 +74,7 @@ public final class PoolManager implements AutoCloseable {
      * pooled connections left behind, such as a template being built.
      */
     public Connection unpooled(String database) {
-        var ds = new BudgetedDataSource(dataSource(database), budget, settings.acquireTimeout());
+        var ds = new BudgetedDataSource(dataSource(database), database, budget, settings.acquireTimeout());
         try {
             return ds.getConnection();
         } catch (SQLException e) {
@@ -110,7 +110,7 @@ public final class PoolManager implements AutoCloseable {
     private DatabasePool open(String database, int maxSize) {
         var config = new HikariConfig();
         config.setPoolName("cairn:" + database);
-        config.setDataSource(new BudgetedDataSource(dataSource(database), budget, settings.acquireTimeout()));
+        config.setDataSource(new BudgetedDataSource(dataSource(database), database, budget, settings.acquireTimeout()));
         config.setMaximumPoolSize(maxSize);
         config.setMinimumIdle(0);
         config.setIdleTimeout(CONNECTION_IDLE_MS);
@@ -125,10 +125,11 @@ public final class PoolManager implements AutoCloseable {
     private PGSimpleDataSource dataSource(String database) {
         PGSimpleDataSource ds = server.dataSource(database, settings.applicationName());
         long timeout = settings.statementTimeout().toMillis();
-        if (timeout > 0) {
-            ds.setOptions("-c statement_timeout=" + timeout);
+        if (!settings.systemDatabases().contains(database)) {
+            ds.setOptions("-c statement_timeout=" + Math.max(0, timeout)
+                    + " -c idle_in_transaction_session_timeout=" + PoolSettings.IDLE_IN_TRANSACTION.toMillis());
         }
-        ds.setConnectTimeout(10);
+        ds.setConnectTimeout(BudgetedDataSource.CONNECT_TIMEOUT_SECONDS);
         // Results in text form: the JSON writers decode PostgreSQL's own output, type by type.
         ds.setBinaryTransfer(false);
         return ds;
@@ -163,7 +164,8 @@ public final class PoolManager implements AutoCloseable {
         pools.forEach((database, pool) -> {
             if (pool.lastUsed() < cutoff && pool.activeConnections() == 0 && pools.remove(database, pool)) {
                 LOG.debug("closing idle pool for database {}", database);
-                pool.dataSource().close();
+                // Closing waits for Hikari's helper threads: not on the shared housekeeping thread.
+                Thread.ofVirtual().name("cairn-pool-close").start(pool.dataSource()::close);
             }
         });
     }

@@ -51,7 +51,8 @@ public final class Gateway implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("cairn-housekeeping").factory());
         PoolManager pools = new PoolManager(config.postgres(), new PoolSettings(config.maxConnectionsPerPool(),
                 maxTotal, config.poolAcquireTimeout(), config.statementTimeout(), config.poolIdleTimeout(),
-                config.applicationName()), housekeeping);
+                config.applicationName(), java.util.Set.of(config.controlDatabase(),
+                config.postgres().maintenanceDatabase())), housekeeping);
         try {
             Services services = services(config, pools, started);
             WebServer server = WebServer.builder()
@@ -85,7 +86,7 @@ public final class Gateway implements AutoCloseable {
         Registry registry = new Registry(control);
         DatabaseDirectory directory = new DatabaseDirectory(registry);
         Registrar registrar = new Registrar(registry, control, pools, new Deployer(config.deployTimeout()),
-                BundleReader.create(config.bundleLimits()), directory);
+                BundleReader.create(config.bundleLimits()), directory, config.maxConnectionsPerPool() / 2);
         Caller caller = new Caller(directory, new CatalogCache(pools), pools);
         return new Services(registrar, registry, control, caller, pools, AdminToken.of(config.adminToken()),
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),

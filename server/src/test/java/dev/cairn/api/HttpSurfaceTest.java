@@ -28,15 +28,22 @@ class HttpSurfaceTest {
     }
 
     @Test
-    void health_reports_live_counts() {
-        Http.Answer a = http.get("/health");
-        assertThat(a.status()).isEqualTo(200);
-        assertThat(a.body().get("status").asText()).isEqualTo("healthy");
-        assertThat(a.body().get("postgres_connected").asBoolean()).isTrue();
-        assertThat(a.body().get("total_connections").asInt()).isBetween(1, 20);
-        assertThat(a.body().get("active_pools").asInt()).isPositive();
-        assertThat(a.body().has("uptime_seconds")).isTrue();
-        assertThat(a.body().has("version")).isTrue();
+    void health_reports_the_live_number_of_server_sessions() throws Exception {
+        String app = "cairn_health_" + TestGateway.randomHex();
+        try (TestGateway g = TestGateway.start(Map.of("APPLICATION_NAME", app))) {
+            Http.Answer a = g.http().get("/health");
+            assertThat(a.status()).isEqualTo(200);
+            assertThat(a.body().get("status").asText()).isEqualTo("healthy");
+            assertThat(a.body().get("postgres_connected").asBoolean()).isTrue();
+            assertThat(a.body().get("active_pools").asInt()).isPositive();
+            assertThat(a.body().get("max_connections").asInt()).isEqualTo(20);
+            assertThat(a.body().has("uptime_seconds")).isTrue();
+            assertThat(a.body().has("version")).isTrue();
+            int reported = a.body().get("total_connections").asInt();
+            String sessions = dev.cairn.testing.Pg.scalar("postgres",
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", app);
+            assertThat(reported).isPositive().isEqualTo(Integer.parseInt(sessions));
+        }
     }
 
     @Test

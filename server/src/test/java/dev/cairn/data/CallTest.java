@@ -255,12 +255,45 @@ class CallTest {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body().get("error").asText()).isEqualTo("database_not_found");
 
-        // platform "<p>_x" with tenant "y" owns database "<p>_x_y"; platform "<p>" with tenant "x_y" must not reach it.
-        String other = platform + "_x";
+        // Platform names have no '_', so "<p>_x_y" can only ever be platform <p>'s tenant "x_y".
+        assertThat(http.register(platform + "_x", "y", Bundles.tarGz(Bundles.fixture("calls"))).status()).isEqualTo(400);
+        String other = platform + "-x";
         assertThat(http.register(other, "y", Bundles.tarGz(Bundles.fixture("calls"))).status()).isEqualTo(200);
-        Http.Answer crossed = http.call(platform, "x_y", "add", List.of(1));
-        assertThat(crossed.status()).isEqualTo(404);
+        assertThat(http.call(platform, "x-x_y", "add", List.of(1)).status()).isEqualTo(404);
         assertThat(http.call(other, "y", "add", List.of(1)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void routines_only_the_server_may_call_are_not_callable_and_anonymous_records_are_a_400() {
+        Http.Answer trigger = call("touch_note", List.of());
+        assertThat(trigger.status()).as(trigger.toString()).isEqualTo(404);
+        Http.Answer record = call("anonymous_record", List.of());
+        assertThat(record.status()).as(record.toString()).isEqualTo(400);
+        assertThat(record.body().get("message").asText()).contains("anonymous record");
+    }
+
+    @Test
+    void application_raised_sqlstates_are_client_errors() {
+        Http.Answer noData = call("raise_code", List.of("P0002"));
+        assertThat(noData.status()).as(noData.toString()).isEqualTo(400);
+        Http.Answer custom = call("raise_code", List.of("U0001"));
+        assertThat(custom.status()).as(custom.toString()).isEqualTo(400);
+        assertThat(custom.body().get("sqlstate").asText()).isEqualTo("U0001");
+    }
+
+    @Test
+    void a_session_setting_in_the_bundle_does_not_leak_into_calls() {
+        String leaky = gateway.platform();
+        Http.Answer a = http.register(leaky, null, Bundles.tarGz(Map.of(
+                "postgresql/functions/f.sql", "SET statement_timeout = 0;\nSET search_path = pg_catalog;\n"
+                        + "CREATE FUNCTION public.settings() RETURNS TABLE (st text, sp text) LANGUAGE sql AS $$"
+                        + " SELECT current_setting('statement_timeout'), current_setting('search_path') $$;\n")));
+        assertThat(a.status()).as(a.toString()).isEqualTo(200);
+        for (int i = 0; i < 5; i++) {
+            JsonNode r = only(http.call(leaky, null, "settings", List.of()));
+            assertThat(r.get("st").asText()).isEqualTo("1500ms");
+            assertThat(r.get("sp").asText()).isEqualTo("\"$user\", public");
+        }
     }
 
     @Test

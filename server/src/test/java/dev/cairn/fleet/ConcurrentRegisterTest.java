@@ -56,6 +56,7 @@ class ConcurrentRegisterTest {
         assertThat(Pg.databaseExists(platform + "_main")).isTrue();
         assertThat(Pg.scalar(platform + "_main", "SELECT count(*) FROM products")).isEqualTo("3");
         assertThat(Pg.scalar(platform + "_main", "SELECT count(*) FROM cairn.deployments")).isEqualTo("1");
+        assertThat(Pg.databases()).filteredOn(d -> d.startsWith(platform)).containsExactly(platform + "_main");
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class TestGateway implements AutoCloseable {
         }
         gateway.close(); // closing twice is harmless
         for (String db : Pg.databases()) {
-            boolean ours = recorded.contains(db) || platforms.stream().anyMatch(p -> db.startsWith(p + "_"));
+            boolean ours = recorded.contains(db) || platforms.stream().anyMatch(db::startsWith);
             if (ours) {
                 Pg.drop(db);
             }
