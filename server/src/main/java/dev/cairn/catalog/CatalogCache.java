@@ -3,10 +3,12 @@ package dev.cairn.catalog;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
+import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,29 +37,29 @@ public final class CatalogCache {
     }
 
     /** The catalog of {@code database} at {@code version}, loading it if needed. */
-    public Catalog get(String database, String version) {
+    public Catalog get(String database, Optional<Login> login, String version) {
         Holder holder = holders.computeIfAbsent(database, d -> new Holder());
         Catalog current = holder.catalog;
         if (current != null && holder.version.equals(version)) {
             return current;
         }
-        return load(holder, database, version, false);
+        return load(holder, database, login, version, false);
     }
 
     /**
      * Loads again because a routine was not found: someone may have created it outside Cairn.
      * At most once a second per database, so unknown names cannot make every request reload.
      */
-    public Catalog refresh(String database, String version) {
+    public Catalog refresh(String database, Optional<Login> login, String version) {
         Holder holder = holders.computeIfAbsent(database, d -> new Holder());
-        return load(holder, database, version, true);
+        return load(holder, database, login, version, true);
     }
 
     public void invalidate(String database) {
         holders.remove(database);
     }
 
-    private Catalog load(Holder holder, String database, String version, boolean force) {
+    private Catalog load(Holder holder, String database, Optional<Login> login, String version, boolean force) {
         holder.lock.lock();
         try {
             Catalog current = holder.catalog;
@@ -65,7 +67,7 @@ public final class CatalogCache {
             if (fresh && (!force || System.nanoTime() - holder.loadedAt < MIN_RELOAD_NANOS)) {
                 return current;
             }
-            Catalog loaded = read(database);
+            Catalog loaded = read(database, login);
             holder.catalog = loaded;
             holder.version = version;
             holder.loadedAt = System.nanoTime();
@@ -75,8 +77,8 @@ public final class CatalogCache {
         }
     }
 
-    private Catalog read(String database) {
-        try (Connection c = pools.connection(database)) {
+    private Catalog read(String database, Optional<Login> login) {
+        try (Connection c = pools.connection(database, login)) {
             if (builtin.isEmpty()) {
                 builtin = CatalogLoader.builtinTypes(c);
             }

@@ -8,9 +8,12 @@ import dev.cairn.error.Problem;
 import dev.cairn.fleet.DatabaseDirectory;
 import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.Names;
+import dev.cairn.fleet.PlatformRoles;
+import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 
 /**
  * {@code /call}: route to the database, plan against its catalog, execute. Each stage is timed
@@ -29,21 +32,24 @@ public final class Caller {
     private final DatabaseDirectory directory;
     private final CatalogCache catalogs;
     private final PoolManager pools;
+    private final PlatformRoles roles;
 
-    public Caller(DatabaseDirectory directory, CatalogCache catalogs, PoolManager pools) {
+    public Caller(DatabaseDirectory directory, CatalogCache catalogs, PoolManager pools, PlatformRoles roles) {
         this.directory = directory;
         this.catalogs = catalogs;
         this.pools = pools;
+        this.roles = roles;
     }
 
     public Result call(CallRequest request, CallOutput output) {
         long t0 = System.nanoTime();
         DatabaseRecord database = route(request);
+        Optional<Login> login = roles.login(database.platform());
         long t1 = System.nanoTime();
-        CallPlan plan = plan(database, request);
+        CallPlan plan = plan(database, login, request);
         long t2 = System.nanoTime();
         CallExecutor.Result result;
-        try (Connection c = pools.connection(database.name())) {
+        try (Connection c = pools.connection(database.name(), login)) {
             result = CallExecutor.execute(c, plan, database.name(), output);
         } catch (SQLException e) {
             throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "connection to database "
@@ -67,15 +73,15 @@ public final class Caller {
     }
 
     /** Plans against the cached catalog; a routine it does not know triggers one (throttled) reload. */
-    private CallPlan plan(DatabaseRecord database, CallRequest request) {
-        Catalog catalog = catalogs.get(database.name(), database.checksum());
+    private CallPlan plan(DatabaseRecord database, Optional<Login> login, CallRequest request) {
+        Catalog catalog = catalogs.get(database.name(), login, database.checksum());
         try {
             return CallPlanner.plan(catalog, request.function(), request.params());
         } catch (CairnException e) {
             if (e.code() != ErrorCode.FUNCTION_NOT_FOUND) {
                 throw e;
             }
-            Catalog reloaded = catalogs.refresh(database.name(), database.checksum());
+            Catalog reloaded = catalogs.refresh(database.name(), login, database.checksum());
             return CallPlanner.plan(reloaded, request.function(), request.params());
         }
     }

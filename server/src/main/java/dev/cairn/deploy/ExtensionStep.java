@@ -43,6 +43,8 @@ final class ExtensionStep {
         }
         List<String> available = names(c, "SELECT name FROM pg_available_extensions ORDER BY name");
         List<String> installed = names(c, "SELECT extname FROM pg_extension");
+        List<String> trusted = names(c, TRUSTED);
+        boolean superuser = !names(c, "SELECT 1 FROM pg_roles WHERE rolname = current_user AND rolsuper").isEmpty();
         int created = 0;
         for (BundleFile file : files) {
             Wanted wanted = parse(file);
@@ -51,6 +53,9 @@ final class ExtensionStep {
             }
             if (installed.contains(wanted.name())) {
                 continue;
+            }
+            if (!superuser && !trusted.contains(wanted.name())) {
+                throw superuserOnly(wanted);
             }
             create(c, wanted);
             installed.add(wanted.name());
@@ -91,6 +96,21 @@ final class ExtensionStep {
                     .with("file", wanted.file().path()).with("extension", wanted.name())
                     .with("sqlstate", e.getSQLState()), e);
         }
+    }
+
+    /** Extensions the database owner may install (PostgreSQL 13+ marks them trusted). */
+    private static final String TRUSTED = """
+            SELECT e.name FROM pg_available_extensions e
+            JOIN pg_available_extension_versions v ON v.name = e.name AND v.version = e.default_version
+            WHERE v.trusted""";
+
+    private static CairnException superuserOnly(Wanted wanted) {
+        return new CairnException(Problem.of(ErrorCode.EXTENSION_NOT_AVAILABLE,
+                        "extension " + wanted.name() + " (" + wanted.file().path() + ") can only be installed by a"
+                                + " superuser, and the platform's SQL does not run as one; the operator may allow it"
+                                + " with EXTENSIONS_ALLOWED=" + wanted.name())
+                .with("file", wanted.file().path())
+                .with("extension", wanted.name()));
     }
 
     private static CairnException notAvailable(Wanted wanted, List<String> available) {

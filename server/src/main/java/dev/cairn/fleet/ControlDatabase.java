@@ -58,6 +58,8 @@ public final class ControlDatabase {
             }
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE DATABASE " + Identifiers.quote(name));
+                // Platform roles hold passwords in here: nobody but Cairn (and superusers) may connect.
+                st.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + Identifiers.quote(name) + " FROM PUBLIC");
                 LOG.info("created control database {}", name);
             } catch (SQLException e) {
                 if (!"42P04".equals(e.getSQLState())) { // another instance created it meanwhile

@@ -3,6 +3,7 @@ package dev.cairn.fleet;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
+import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import dev.cairn.sql.Identifiers;
 import java.sql.Connection;
@@ -72,11 +73,15 @@ final class Provisioner {
         }
     }
 
-    /** Creates an empty database, or a copy of {@code template}; 409 if the name is taken. */
-    Creation create(String database, Optional<String> template) {
+    /**
+     * Creates an empty database, or a copy of {@code template}, owned by {@code owner} (a
+     * platform's role) when given; closed to everyone else. 409 if the name is taken.
+     */
+    Creation create(String database, Optional<String> template, Optional<Login> owner) {
         Connection c = pools.connection(maintenance);
         String sql = "CREATE DATABASE " + Identifiers.quote(database)
-                + template.map(t -> " TEMPLATE " + Identifiers.quote(t)).orElse("");
+                + template.map(t -> " TEMPLATE " + Identifiers.quote(t)).orElse("")
+                + owner.map(o -> " OWNER " + Identifiers.quote(o.user())).orElse("");
         try (Statement st = c.createStatement()) {
             st.execute(sql);
             st.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + Identifiers.quote(database) + " FROM PUBLIC");
@@ -87,6 +92,24 @@ final class Provisioner {
                 throw alreadyExists(database);
             }
             throw Registry.controlFailure(e).with("database", database);
+        }
+    }
+
+    /**
+     * Installs extensions that only a superuser may install ({@code EXTENSIONS_ALLOWED}) as Cairn
+     * itself, into a database this request just created, before the platform's deploy runs.
+     */
+    void installAsCairn(String database, java.util.List<String> extensions) {
+        if (extensions.isEmpty()) {
+            return;
+        }
+        try (Connection c = pools.unpooled(database, Optional.empty()); Statement st = c.createStatement()) {
+            for (String extension : extensions) {
+                st.execute("CREATE EXTENSION IF NOT EXISTS " + Identifiers.quote(extension));
+            }
+        } catch (SQLException e) {
+            throw new CairnException(Problem.of(ErrorCode.EXTENSION_NOT_AVAILABLE,
+                    "cannot install extension(s) " + extensions + ": " + e.getMessage()).with("database", database), e);
         }
     }
 

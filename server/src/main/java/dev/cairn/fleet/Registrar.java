@@ -10,12 +10,15 @@ import dev.cairn.deploy.Deployer;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
+import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import dev.cairn.sql.Locks;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
@@ -45,6 +48,8 @@ public final class Registrar {
     private final DatabaseDirectory directory;
     private final KeyedLocks locks = new KeyedLocks();
     private final Semaphore slots;
+    private final PlatformRoles roles;
+    private final Set<String> allowedExtensions;
     private final Map<Long, Parsed> parsed = new ConcurrentHashMap<>();
 
     private record Parsed(Bundle bundle, String checksum) {
@@ -56,8 +61,11 @@ public final class Registrar {
     }
 
     public Registrar(Registry registry, ControlDatabase control, PoolManager pools, Deployer deployer,
-                     BundleReader reader, DatabaseDirectory directory, int concurrency) {
+                     BundleReader reader, DatabaseDirectory directory, PlatformRoles roles,
+                     Set<String> allowedExtensions, int concurrency) {
         this.registry = registry;
+        this.roles = roles;
+        this.allowedExtensions = Set.copyOf(allowedExtensions);
         this.control = control;
         this.pools = pools;
         this.deployer = deployer;
@@ -131,9 +139,11 @@ public final class Registrar {
         slots.acquireUninterruptibly();
         try {
             Registration registration = locks.with("database:" + plan.database(), () -> {
+                Optional<Login> owner = roles.ensure(plan.platform());
                 Optional<Templates.Template> template = plan.tenant().isPresent()
-                        ? Optional.of(templates.ensure(plan.bundle(), ctx)) : Optional.empty();
-                return registry.inTransaction(c -> createAndRecord(c, plan, template, ctx));
+                        ? Optional.of(templates.ensure(plan.bundle(), ctx, owner, superuserExtensions(plan.bundle())))
+                        : Optional.empty();
+                return registry.inTransaction(c -> createAndRecord(c, plan, template, owner, ctx));
             });
             directory.forget(plan.database());
             long elapsed = (System.nanoTime() - started) / 1_000_000;
@@ -150,13 +160,14 @@ public final class Registrar {
      * (a copy of the template, or a fresh deploy), store the version and record the database.
      */
     private Registration createAndRecord(Connection c, Plan plan, Optional<Templates.Template> template,
-                                         DeployContext ctx) throws SQLException {
+                                         Optional<Login> owner, DeployContext ctx) throws SQLException {
         Locks.CREATE_DATABASE.acquire(c, plan.database());
         if (Registry.database(c, plan.database()).isPresent() || provisioner.exists(plan.database())) {
             throw Provisioner.alreadyExists(plan.database());
         }
-        try (Provisioner.Creation creation = provisioner.create(plan.database(), template.map(Templates.Template::database))) {
-            DeployResult result = template.isPresent() ? template.get().summary() : deployFresh(plan, ctx);
+        try (Provisioner.Creation creation = provisioner.create(plan.database(),
+                template.map(Templates.Template::database), owner)) {
+            DeployResult result = template.isPresent() ? template.get().summary() : deployFresh(plan, owner, ctx);
             SchemaVersion version = plan.stored().isPresent() ? plan.stored().get()
                     : Registry.storeVersion(c, plan.platform(), plan.schemaName(), plan.newArchive().orElseThrow(),
                     plan.bundle(), plan.checksum());
@@ -167,10 +178,22 @@ public final class Registrar {
         }
     }
 
-    /** On a connection of its own, so no session setting of the bundle can leak into a pool. */
-    private DeployResult deployFresh(Plan plan, DeployContext ctx) throws SQLException {
-        try (Connection target = pools.unpooled(plan.database())) {
+    /**
+     * As the platform's role, on a connection of its own (so no session setting of the bundle can
+     * leak into a pool); allowed superuser-only extensions are installed by Cairn first.
+     */
+    private DeployResult deployFresh(Plan plan, Optional<Login> owner, DeployContext ctx) throws SQLException {
+        provisioner.installAsCairn(plan.database(), superuserExtensions(plan.bundle()));
+        try (Connection target = pools.unpooled(plan.database(), owner)) {
             return deployer.deployFresh(target, plan.bundle(), ctx);
         }
+    }
+
+    /** The bundle's extensions the operator allowed to be installed by Cairn (EXTENSIONS_ALLOWED). */
+    private List<String> superuserExtensions(Bundle bundle) {
+        return bundle.in(dev.cairn.bundle.Folder.EXTENSIONS).stream()
+                .map(f -> dev.cairn.deploy.Extensions.name(f))
+                .filter(allowedExtensions::contains)
+                .toList();
     }
 }

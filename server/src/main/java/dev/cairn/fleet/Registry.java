@@ -5,6 +5,7 @@ import dev.cairn.bundle.Folder;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
+import dev.cairn.pool.Login;
 import dev.cairn.sql.Locks;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -150,6 +151,30 @@ public final class Registry {
             ps.setString(2, platform);
             ps.setString(3, checksum);
             ps.setString(4, summaryJson);
+            ps.executeUpdate();
+        }
+    }
+
+    Optional<Login> roleLogin(String platform) {
+        return query("SELECT role_name, password FROM platform_roles WHERE platform = ?",
+                rs -> new Login(rs.getString(1), rs.getString(2)), platform).stream().findFirst();
+    }
+
+    static Optional<Login> roleLogin(Connection c, String platform) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT role_name, password FROM platform_roles WHERE platform = ?")) {
+            ps.setString(1, platform);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Login(rs.getString(1), rs.getString(2))) : Optional.empty();
+            }
+        }
+    }
+
+    static void saveRole(Connection c, String platform, Login login) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO platform_roles (platform, role_name, password) VALUES (?, ?, ?)")) {
+            ps.setString(1, platform);
+            ps.setString(2, login.user());
+            ps.setString(3, login.password());
             ps.executeUpdate();
         }
     }

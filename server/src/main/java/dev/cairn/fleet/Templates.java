@@ -6,12 +6,14 @@ import dev.cairn.bundle.Bundle;
 import dev.cairn.deploy.DeployContext;
 import dev.cairn.deploy.DeployResult;
 import dev.cairn.deploy.Deployer;
+import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import dev.cairn.sql.Checksums;
 import dev.cairn.sql.Locks;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +57,7 @@ final class Templates {
      * The template holding this content, built now if there is none. The usual case (it exists)
      * takes no lock; building runs in its own short control transaction holding BUILD_TEMPLATE.
      */
-    Template ensure(Bundle bundle, DeployContext ctx) {
+    Template ensure(Bundle bundle, DeployContext ctx, Optional<Login> owner, List<String> superuserExtensions) {
         String database = name(ctx.platform(), ctx.checksum());
         Optional<Template> ready = ready(database);
         if (ready.isPresent()) {
@@ -67,7 +69,7 @@ final class Templates {
             if (summary.isPresent() && provisioner.exists(database)) {
                 return new Template(database, read(summary.get()));
             }
-            Template built = build(database, bundle, ctx);
+            Template built = build(database, bundle, ctx, owner, superuserExtensions);
             Registry.ensurePlatform(c, ctx.platform());
             Registry.saveTemplate(c, database, ctx.platform(), ctx.checksum(), write(built.summary()));
             return built;
@@ -80,11 +82,13 @@ final class Templates {
                 .map(summary -> new Template(database, read(summary)));
     }
 
-    private Template build(String database, Bundle bundle, DeployContext ctx) throws SQLException {
+    private Template build(String database, Bundle bundle, DeployContext ctx, Optional<Login> owner,
+                           List<String> superuserExtensions) throws SQLException {
         provisioner.dropLeftoverTemplate(database); // a crash between create and record leaves one
-        try (Provisioner.Creation creation = provisioner.create(database, Optional.empty())) {
+        try (Provisioner.Creation creation = provisioner.create(database, Optional.empty(), owner)) {
+            provisioner.installAsCairn(database, superuserExtensions);
             DeployResult result;
-            try (Connection c = pools.unpooled(database)) {
+            try (Connection c = pools.unpooled(database, owner)) {
                 result = deployer.deployFresh(c, bundle, ctx);
             }
             creation.sealAsTemplate();

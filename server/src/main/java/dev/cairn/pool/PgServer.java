@@ -52,15 +52,20 @@ public record PgServer(String host, int port, String maintenanceDatabase, String
                 user.isEmpty() ? "postgres" : user, password, query);
     }
 
-    /** A data source for one database on this server; no pooling here. */
+    /** A data source for one database on this server, as Cairn's own user; no pooling here. */
     public PGSimpleDataSource dataSource(String database, String applicationName) {
+        return dataSource(database, applicationName, new Login(user, password));
+    }
+
+    /** A data source for one database on this server, as {@code login}. */
+    public PGSimpleDataSource dataSource(String database, String applicationName, Login login) {
         var ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {host});
         ds.setPortNumbers(new int[] {port});
         ds.setDatabaseName(database);
-        ds.setUser(user);
-        if (!password.isEmpty()) {
-            ds.setPassword(password);
+        ds.setUser(login.user());
+        if (!login.password().isEmpty()) {
+            ds.setPassword(login.password());
         }
         ds.setApplicationName(applicationName);
         properties.forEach((k, v) -> setProperty(ds, k, v));

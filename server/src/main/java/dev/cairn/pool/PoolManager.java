@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -53,10 +54,19 @@ public final class PoolManager implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(this::reclaimWhileUnderPressure, 20, 20, TimeUnit.MILLISECONDS);
     }
 
-    /** A pooled connection to {@code database}; the caller closes it. */
+    /** A pooled connection to {@code database} as Cairn's own user; the caller closes it. */
     public Connection connection(String database) {
+        return connection(database, Optional.empty());
+    }
+
+    /**
+     * A pooled connection to {@code database}, as {@code login} when given (a platform's role).
+     * A database has one pool, opened with the login of its first use: callers of one database
+     * always pass the same login.
+     */
+    public Connection connection(String database, Optional<Login> login) {
         for (int attempt = 0; ; attempt++) {
-            DatabasePool pool = pools.computeIfAbsent(database, name -> open(name, settings.maxPerPool()));
+            DatabasePool pool = pools.computeIfAbsent(database, name -> open(name, login, settings.maxPerPool()));
             pool.touch();
             try {
                 return new LeasedConnection(pool.dataSource().getConnection(), database, pool.dataSource(), budget);
@@ -73,8 +83,8 @@ public final class PoolManager implements AutoCloseable {
      * A connection outside any pool, still counted by the budget: for databases that must have no
      * pooled connections left behind, such as a template being built.
      */
-    public Connection unpooled(String database) {
-        var ds = new BudgetedDataSource(dataSource(database), database, budget, settings.acquireTimeout());
+    public Connection unpooled(String database, Optional<Login> login) {
+        var ds = new BudgetedDataSource(dataSource(database, login), database, budget, settings.acquireTimeout());
         try {
             return ds.getConnection();
         } catch (SQLException e) {
@@ -107,10 +117,11 @@ public final class PoolManager implements AutoCloseable {
         pools.keySet().forEach(this::closePool);
     }
 
-    private DatabasePool open(String database, int maxSize) {
+    private DatabasePool open(String database, Optional<Login> login, int maxSize) {
         var config = new HikariConfig();
         config.setPoolName("cairn:" + database);
-        config.setDataSource(new BudgetedDataSource(dataSource(database), database, budget, settings.acquireTimeout()));
+        config.setDataSource(new BudgetedDataSource(dataSource(database, login), database, budget,
+                settings.acquireTimeout()));
         config.setMaximumPoolSize(maxSize);
         config.setMinimumIdle(0);
         config.setIdleTimeout(CONNECTION_IDLE_MS);
@@ -122,8 +133,9 @@ public final class PoolManager implements AutoCloseable {
         return new DatabasePool(new HikariDataSource(config));
     }
 
-    private PGSimpleDataSource dataSource(String database) {
-        PGSimpleDataSource ds = server.dataSource(database, settings.applicationName());
+    private PGSimpleDataSource dataSource(String database, Optional<Login> login) {
+        PGSimpleDataSource ds = login.map(l -> server.dataSource(database, settings.applicationName(), l))
+                .orElseGet(() -> server.dataSource(database, settings.applicationName()));
         long timeout = settings.statementTimeout().toMillis();
         if (!settings.systemDatabases().contains(database)) {
             ds.setOptions("-c statement_timeout=" + Math.max(0, timeout)

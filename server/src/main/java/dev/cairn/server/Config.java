@@ -36,7 +36,9 @@ public record Config(
         BundleLimits bundleLimits,
         long maxJsonBytes,
         Duration shutdownGrace,
-        String applicationName) {
+        String applicationName,
+        String platformRoles,
+        java.util.Set<String> allowedExtensions) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -77,7 +79,10 @@ public record Config(
                 limits(env),
                 env.bytes("MAX_JSON_BYTES", 10L * 1024 * 1024),
                 env.seconds("SHUTDOWN_GRACE_SECS", 30),
-                env.string("APPLICATION_NAME", "cairn"));
+                env.string("APPLICATION_NAME", "cairn"),
+                platformRoles(env),
+                java.util.Set.copyOf(Arrays.stream(env.string("EXTENSIONS_ALLOWED", "").split(","))
+                        .map(String::strip).filter(x -> !x.isEmpty()).toList()));
     }
 
     private static PgServer postgres(Env env) {
@@ -119,6 +124,14 @@ public record Config(
             throw Env.bad(name, "expected a lower-case database name (a-z, 0-9, _), got '" + value + "'");
         }
         return value;
+    }
+
+    private static String platformRoles(Env env) {
+        String mode = env.string("PLATFORM_ROLES", "auto").toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("auto", "on", "off").contains(mode)) {
+            throw Env.bad("PLATFORM_ROLES", "expected auto, on or off, got '" + mode + "'");
+        }
+        return mode;
     }
 
     private static String logLevel(Env env) {

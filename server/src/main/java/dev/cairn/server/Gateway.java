@@ -11,6 +11,7 @@ import dev.cairn.error.Problem;
 import dev.cairn.deploy.Deployer;
 import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.DatabaseDirectory;
+import dev.cairn.fleet.PlatformRoles;
 import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
 import dev.cairn.identity.AdminToken;
@@ -85,12 +86,39 @@ public final class Gateway implements AutoCloseable {
                 config.controlDatabase());
         Registry registry = new Registry(control);
         DatabaseDirectory directory = new DatabaseDirectory(registry);
+        PlatformRoles roles = new PlatformRoles(registry, pools, config.postgres().maintenanceDatabase(),
+                platformRolesEnabled(config));
         Registrar registrar = new Registrar(registry, control, pools, new Deployer(config.deployTimeout()),
-                BundleReader.create(config.bundleLimits()), directory, config.maxConnectionsPerPool() / 2);
-        Caller caller = new Caller(directory, new CatalogCache(pools), pools);
+                BundleReader.create(config.bundleLimits()), directory, roles, config.allowedExtensions(),
+                config.maxConnectionsPerPool() / 2);
+        Caller caller = new Caller(directory, new CatalogCache(pools), pools, roles);
         return new Services(registrar, registry, control, caller, pools, AdminToken.of(config.adminToken()),
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started);
+    }
+
+    /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */
+    private static boolean platformRolesEnabled(Config config) {
+        boolean canCreate = ServerLimits.canCreateRoles(config);
+        boolean superuser = ServerLimits.isSuperuser(config);
+        boolean enabled = switch (config.platformRoles()) {
+            case "off" -> false;
+            case "on" -> {
+                if (!canCreate) {
+                    throw new CairnException(Problem.of(ErrorCode.INVALID_CONFIGURATION, "PLATFORM_ROLES: on, but "
+                            + config.postgres().user() + " may not create roles (needs CREATEROLE)"));
+                }
+                yield true;
+            }
+            default -> canCreate;
+        };
+        if (!enabled && superuser) {
+            LOG.warn("platform SQL runs as {}, a superuser: set PLATFORM_ROLES=auto (or on) to run it as one role"
+                    + " per platform", config.postgres().user());
+        } else if (!enabled) {
+            LOG.info("platform roles are off: platform SQL runs as {}", config.postgres().user());
+        }
+        return enabled;
     }
 
     public int port() {

@@ -17,8 +17,18 @@ final class ServerLimits {
     private ServerLimits() {
     }
 
+    /** Whether Cairn's user may create roles (superuser or CREATEROLE), for PLATFORM_ROLES=auto. */
+    static boolean canCreateRoles(Config config) {
+        return query(config, "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user") == 1;
+    }
+
+    static boolean isSuperuser(Config config) {
+        return query(config, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user") == 1;
+    }
+
     static int maxTotalConnections(Config config) {
-        int available = available(config);
+        int available = query(config, "SELECT current_setting('max_connections')::int"
+                + " - current_setting('superuser_reserved_connections')::int");
         if (config.maxTotalConnections().isPresent()) {
             int wanted = config.maxTotalConnections().get();
             if (wanted > available) {
@@ -31,12 +41,12 @@ final class ServerLimits {
         return Math.max(4, available * 4 / 5);
     }
 
-    private static int available(Config config) {
+    /** One number (booleans as 1/0) from the maintenance database, before any pool exists. */
+    private static int query(Config config, String sql) {
         var ds = config.postgres().dataSource(config.postgres().maintenanceDatabase(), "cairn-startup");
         ds.setConnectTimeout(10);
         try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT current_setting('max_connections')::int"
-                     + " - current_setting('superuser_reserved_connections')::int")) {
+             ResultSet rs = st.executeQuery("SELECT (" + sql + ")::int")) {
             rs.next();
             return rs.getInt(1);
         } catch (SQLException e) {

@@ -17,7 +17,9 @@ public enum Locks {
     /** Storing a schema version of one platform (second key: the platform). Held in the control database. */
     PLATFORM_SCHEMA(0x43A10003),
     /** Deploying to or migrating one database. Held inside that database (second key: 0). */
-    DEPLOY(0x43A10004);
+    DEPLOY(0x43A10004),
+    /** Creating the role of one platform (second key: the platform). Held in the control database. */
+    PLATFORM_ROLE(0x43A10005);
 
     private final int namespace;
 

@@ -91,5 +91,11 @@ public final class TestGateway implements AutoCloseable {
             }
         }
         Pg.drop(controlDatabase);
+        for (String role : Pg.query("postgres", "SELECT rolname FROM pg_roles WHERE rolname LIKE 'cairn\\_%'")
+                .stream().map(r -> r.get(0)).toList()) {
+            if (platforms.stream().anyMatch(p -> role.equals("cairn_" + p) || role.startsWith("cairn_" + p + "-"))) {
+                Pg.execute("postgres", "DROP ROLE IF EXISTS \"" + role.replace("\"", "\"\"") + "\"");
+            }
+        }
     }
 }
