@@ -56,6 +56,11 @@ final class Bodies {
             throw tooLarge(code, limitName, namedLimit);
         }
         try (InputStream in = req.content().inputStream()) {
+            if (declared >= 0) { // the usual case: read exactly what was announced, into one array
+                byte[] bytes = new byte[(int) declared];
+                int read = in.readNBytes(bytes, 0, bytes.length);
+                return read == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, read);
+            }
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
                 throw tooLarge(code, limitName, namedLimit);

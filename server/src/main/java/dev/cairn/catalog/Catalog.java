@@ -12,14 +12,22 @@ import java.util.function.Function;
  * @param routines keyed by {@code schema.name}; unqualified calls look in {@code public}
  */
 public record Catalog(String database, Map<String, List<Routine>> routines, Types types,
-                      Map<String, String> renderedSql) {
+                      Map<String, String> renderedSql, Map<Long, Object> perRoutine) {
 
     public Catalog(String database, Map<String, List<Routine>> routines, Types types) {
-        this(database, Map.copyOf(routines), types, new ConcurrentHashMap<>());
+        this(database, Map.copyOf(routines), types, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
     public List<Routine> routines(String schema, String name) {
         return routines.getOrDefault(schema + "." + name, List.of());
+    }
+
+    /**
+     * Something derived from one routine (the data plane keeps its JSON writers here), computed
+     * once per catalog; {@code type} is the kind of value the caller stores, always the same per caller.
+     */
+    public <T> T perRoutine(Routine routine, Class<T> type, Function<Routine, T> compute) {
+        return type.cast(perRoutine.computeIfAbsent(routine.oid(), oid -> compute.apply(routine)));
     }
 
     /** The SQL for one call shape, rendered once per catalog and reused (pgjdbc then prepares it server-side). */

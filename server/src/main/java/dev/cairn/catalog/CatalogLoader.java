@@ -35,7 +35,7 @@ final class CatalogLoader {
     private static final String ROUTINES = """
             SELECT p.oid::bigint, n.nspname, p.proname, p.prokind::text, p.proretset, p.prorettype::bigint,
                    p.pronargdefaults, p.proargtypes::oid[]::bigint[], p.proallargtypes::bigint[],
-                   p.proargmodes::text[], p.proargnames
+                   p.proargmodes::text[], p.proargnames, p.provolatile <> 'v'
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE p.prokind IN ('f', 'p')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cairn') AND n.nspname !~ '^pg_'
@@ -99,8 +99,8 @@ final class CatalogLoader {
                 strings(rs.getArray(10)), strings(rs.getArray(11)));
         boolean returnsVoid = !procedure && returnType == VOID;
         List<Routine.Column> columns = columns(name, procedure, returnType, arguments, types);
-        return new Routine(rs.getLong(1), rs.getString(2), name, procedure, rs.getBoolean(5), returnsVoid,
-                arguments, rs.getInt(7), columns);
+        return Routine.of(rs.getLong(1), rs.getString(2), name, procedure, rs.getBoolean(5), returnsVoid,
+                arguments, rs.getInt(7), columns, rs.getBoolean(12));
     }
 
     private static List<Routine.Argument> arguments(List<Long> inTypes, List<Long> allTypes, List<String> modes,

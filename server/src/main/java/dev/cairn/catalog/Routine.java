@@ -9,13 +9,26 @@ import java.util.List;
  * @param defaults  how many trailing input arguments have defaults
  * @param columns   what {@code SELECT * FROM f(...)} (or {@code CALL p(...)}) returns, in order;
  *                  empty for a {@code void} function
+ * @param readOnly  declared {@code STABLE} or {@code IMMUTABLE}: running it twice changes nothing
+ * @param inputs    the arguments a caller passes (IN, INOUT, VARIADIC), derived once from {@code arguments}
+ *                  because every call consults them
  */
 public record Routine(long oid, String schema, String name, boolean procedure, boolean returnsSet,
-                      boolean returnsVoid, List<Argument> arguments, int defaults, List<Column> columns) {
+                      boolean returnsVoid, List<Argument> arguments, int defaults, List<Column> columns,
+                      boolean readOnly, List<Argument> inputs, boolean variadic) {
 
     public Routine {
         arguments = List.copyOf(arguments);
         columns = List.copyOf(columns);
+        inputs = List.copyOf(inputs);
+    }
+
+    public static Routine of(long oid, String schema, String name, boolean procedure, boolean returnsSet,
+                             boolean returnsVoid, List<Argument> arguments, int defaults, List<Column> columns,
+                             boolean readOnly) {
+        return new Routine(oid, schema, name, procedure, returnsSet, returnsVoid, arguments, defaults, columns,
+                readOnly, arguments.stream().filter(Argument::isInput).toList(),
+                arguments.stream().anyMatch(a -> a.mode() == Mode.VARIADIC));
     }
 
     public enum Mode { IN, OUT, INOUT, VARIADIC, TABLE }
@@ -29,16 +42,8 @@ public record Routine(long oid, String schema, String name, boolean procedure, b
     public record Column(String name, long type) {
     }
 
-    public List<Argument> inputs() {
-        return arguments.stream().filter(Argument::isInput).toList();
-    }
-
     public int requiredInputs() {
-        return inputs().size() - defaults;
-    }
-
-    public boolean variadic() {
-        return arguments.stream().anyMatch(a -> a.mode() == Mode.VARIADIC);
+        return inputs.size() - defaults;
     }
 
     /** {@code schema.name(type, type)} for messages. */

@@ -44,9 +44,8 @@ final class CallPlanner {
             values.add(encoder.encode(args.value(bound.get(i), i), bound.get(i).type(), label(bound.get(i), i)));
         }
         String sql = catalog.sql(routine.oid() + "|" + args.shape(routine), k -> render(catalog, routine, args, bound));
-        ValueWriters writers = new ValueWriters(catalog.types());
-        return new CallPlan(routine, sql, values,
-                routine.columns().stream().map(c -> writers.forType(c.type())).toList());
+        return new CallPlan(routine, sql, values, catalog.perRoutine(routine, ColumnWriters.class,
+                r -> ColumnWriters.of(r, new ValueWriters(catalog.types()))).writers());
     }
 
     private static List<Routine> candidates(Catalog catalog, String function) {
@@ -121,6 +120,13 @@ final class CallPlanner {
                 .map(PgType::sqlName)
                 .map(name -> "::" + name)
                 .orElse("");
+    }
+
+    /** The JSON writers of a routine's result columns, made once per catalog. */
+    record ColumnWriters(List<ValueWriters.ValueWriter> writers) {
+        static ColumnWriters of(Routine routine, ValueWriters writers) {
+            return new ColumnWriters(routine.columns().stream().map(c -> writers.forType(c.type())).toList());
+        }
     }
 
     /** The arguments of a call: positional (a JSON array) or named (a JSON object). */

@@ -13,7 +13,7 @@ final class SpillingOutputStream extends OutputStream {
 
     private final CallOutput output;
     private final int limit;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
     private OutputStream through;
 
     SpillingOutputStream(CallOutput output, int limit) {

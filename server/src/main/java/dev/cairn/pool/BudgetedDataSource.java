@@ -35,7 +35,7 @@ final class BudgetedDataSource extends ConfiguredDataSource {
         try {
             return new BudgetedConnection(target.getConnection(), budget::release);
         } catch (SQLException | RuntimeException e) {
-            budget.release();
+            budget.releaseUnused();
             throw e;
         }
     }

@@ -24,9 +24,19 @@ public final class ConnectionBudget {
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> waiting =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ConnectionBudget(int total) {
+    /**
+     * How long after a connection is closed its permit comes back. Closing sends the server a
+     * Terminate and returns at once, but the backend leaves {@code pg_stat_activity} a moment
+     * later; without this grace a replacement could briefly make the server count one too many.
+     */
+    static final Duration BACKEND_EXIT_GRACE = Duration.ofMillis(200);
+
+    private final java.util.concurrent.ScheduledExecutorService scheduler;
+
+    public ConnectionBudget(int total, java.util.concurrent.ScheduledExecutorService scheduler) {
         this.total = total;
         this.permits = new Semaphore(total, true);
+        this.scheduler = scheduler;
     }
 
     /** Called (on the waiting thread) whenever a request starts to wait for a permit. */
@@ -45,7 +55,7 @@ public final class ConnectionBudget {
             }
             waitFor(database, timeout);
             if (closed) {
-                permits.release();
+                releaseUnused();
                 throw new BudgetExhaustedException(total, Duration.ZERO);
             }
         } catch (InterruptedException e) {
@@ -77,7 +87,21 @@ public final class ConnectionBudget {
         return false;
     }
 
+    /** The permit of a connection that was just closed: back once its backend has had time to exit. */
     void release() {
+        if (closed) {
+            permits.release();
+            return;
+        }
+        try {
+            scheduler.schedule(() -> permits.release(), BACKEND_EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            permits.release(); // shutting down
+        }
+    }
+
+    /** A permit taken for a connection that never opened: nothing to wait for. */
+    void releaseUnused() {
         permits.release();
     }
 

@@ -45,7 +45,7 @@ public final class PoolManager implements AutoCloseable {
     public PoolManager(PgServer server, PoolSettings settings, ScheduledExecutorService housekeeping) {
         this.server = server;
         this.settings = settings;
-        this.budget = new ConnectionBudget(settings.maxTotal());
+        this.budget = new ConnectionBudget(settings.maxTotal(), housekeeping);
         this.housekeeping = housekeeping;
         this.threads = Thread.ofPlatform().daemon().name("cairn-pool-", 0).factory();
         budget.onPressure(this::reclaimIdle);

@@ -233,6 +233,20 @@ class CallTest {
     }
 
     @Test
+    void a_stable_set_is_read_in_one_round_trip_when_small_and_through_a_cursor_when_large() {
+        Http.Answer small = call("stable_numbers", List.of(1000));
+        assertThat(small.body().get("row_count").asInt()).isEqualTo(1000);
+        assertThat(small.body().get("rows").get(999).get("label").asText()).isEqualTo("row 1000");
+        Http.Answer large = call("stable_numbers", List.of(50_000));
+        assertThat(large.status()).isEqualTo(200);
+        assertThat(large.body().get("row_count").asInt()).isEqualTo(50_000);
+        assertThat(large.body().get("rows").size()).isEqualTo(50_000);
+        assertThat(large.body().get("rows").get(49_999).get("n").asLong()).isEqualTo(50_000L);
+        assertThat(only(call("stable_numbers", List.of(1))).get("label").asText()).isEqualTo("row 1");
+        assertThat(call("stable_numbers", List.of(0)).body().get("row_count").asInt()).isZero();
+    }
+
+    @Test
     void a_small_result_has_a_content_length_and_server_timing() {
         Http.Answer a = call("note_bodies", List.of());
         assertThat(a.header("content-length")).isNotEmpty();
