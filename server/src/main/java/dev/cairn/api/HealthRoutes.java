@@ -36,11 +36,21 @@ final class HealthRoutes {
         Responses.json(res, 200, body);
     }
 
+    /**
+     * A real round trip on a control connection. A session the server ended fails the statement,
+     * which makes the pool discard it; the second attempt then runs on a fresh one, so one dead
+     * pooled connection does not report an outage.
+     */
     private boolean postgresConnected() {
-        try (Connection c = services.control().connection()) {
-            return c.isValid(2);
-        } catch (Exception e) {
-            return false;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (Connection c = services.control().connection(); var st = c.createStatement()) {
+                st.setQueryTimeout(2);
+                st.execute("SELECT 1");
+                return true;
+            } catch (Exception e) {
+                // try once more, then report
+            }
         }
+        return false;
     }
 }

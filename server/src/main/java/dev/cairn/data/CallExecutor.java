@@ -217,6 +217,12 @@ final class CallExecutor {
                     .with("database", database), e);
         }
         ServerErrorMessage server = pg.getServerErrorMessage();
+        String state = server.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")) {
+            // The server ended or refused the session (restart, failover, too many connections): retry.
+            return new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "database " + database
+                    + " is unavailable: " + server.getMessage()).with("database", database).with("sqlstate", state), e);
+        }
         return new CairnException(Problem.of(ErrorCode.QUERY_FAILED,
                         plan.routine().name() + " failed: " + server.getMessage())
                 .with("database", database)
