@@ -86,9 +86,10 @@ stop_gateway() {
 
 # Drops the bench databases, the templates the control database lists, then the control database.
 drop_databases() {
-  local templates="" dbs
+  local templates="" dbs roles=""
   if [[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$CONTROL_DB'")" ]]; then
     templates="$(psql_q "SELECT database_name FROM templates" "$CONTROL_DB" || true)"
+    roles="$(psql_q "SELECT role_name FROM platform_roles" "$CONTROL_DB" 2>/dev/null || true)"
     dbs="$(psql_q "SELECT name FROM databases WHERE platform = '$PLATFORM'" "$CONTROL_DB" || true)"
   fi
   dbs="$(printf '%s\n%s\n' "${dbs:-}" "$(psql_q "SELECT datname FROM pg_database WHERE datname LIKE '${PLATFORM}\_%'")" | sort -u)"
@@ -107,8 +108,13 @@ drop_databases() {
     psql_q "DROP DATABASE IF EXISTS \"$CONTROL_DB\" WITH (FORCE)" >/dev/null
     control="$CONTROL_DB"
   fi
+  # The platform's role (PLATFORM_ROLES) owned the databases above; it goes last.
+  local role
+  for role in $roles; do
+    psql_q "DROP ROLE IF EXISTS \"$role\"" >/dev/null
+  done
   local dropped
-  dropped="$(echo $dbs $templates $control)"
+  dropped="$(echo $dbs $templates $control $roles)"
   log "dropped: ${dropped:-nothing (no bench databases found)}"
 }
 

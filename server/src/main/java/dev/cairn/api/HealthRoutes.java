@@ -11,6 +11,8 @@ import java.util.Map;
 /** {@code GET /health}: live counts, never cached. */
 final class HealthRoutes {
 
+    private static final int ATTEMPTS = 5;
+
     private final Services services;
 
     HealthRoutes(Services services) {
@@ -38,11 +40,11 @@ final class HealthRoutes {
 
     /**
      * A real round trip on a control connection. A session the server ended fails the statement,
-     * which makes the pool discard it; the second attempt then runs on a fresh one, so one dead
-     * pooled connection does not report an outage.
+     * which makes the pool discard it; the next attempt takes another, so pooled connections
+     * that died together (a restart) do not report an outage once the server is back.
      */
     private boolean postgresConnected() {
-        for (int attempt = 0; attempt < 2; attempt++) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try (Connection c = services.control().connection(); var st = c.createStatement()) {
                 st.setQueryTimeout(2);
                 st.execute("SELECT 1");

@@ -47,7 +47,8 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(Config config) {
         long started = System.nanoTime();
-        int maxTotal = ServerLimits.maxTotalConnections(config);
+        ServerLimits postgres = ServerLimits.read(config);
+        int maxTotal = postgres.maxTotalConnections(config);
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("cairn-housekeeping").factory());
         PoolManager pools = new PoolManager(config.postgres(), new PoolSettings(config.maxConnectionsPerPool(),
@@ -55,7 +56,9 @@ public final class Gateway implements AutoCloseable {
                 config.applicationName(), java.util.Set.of(config.controlDatabase(),
                 config.postgres().maintenanceDatabase())), housekeeping);
         try {
-            Services services = services(config, pools, started);
+            long limits = System.nanoTime();
+            Services services = services(config, postgres, pools, started);
+            long engines = System.nanoTime();
             WebServer server = WebServer.builder()
                     .host(config.host())
                     .port(config.port())
@@ -70,6 +73,9 @@ public final class Gateway implements AutoCloseable {
                 throw new CairnException(Problem.of(ErrorCode.INVALID_CONFIGURATION, "cannot listen on "
                         + config.host() + ":" + config.port() + " (GATEWAY_HOST/GATEWAY_PORT): is the port in use?"));
             }
+            LOG.debug("start-up: connection budget {} ms, control database and engines {} ms, HTTP server {} ms",
+                    (limits - started) / 1_000_000, (engines - limits) / 1_000_000,
+                    (System.nanoTime() - engines) / 1_000_000);
             LOG.info("Cairn {} ready on http://{}:{} in {} ms (PostgreSQL {}, control database {}, at most {} connections)",
                     VERSION, config.host(), server.port(), (System.nanoTime() - started) / 1_000_000,
                     config.postgres().describe(), config.controlDatabase(), maxTotal);
@@ -81,13 +87,13 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Services services(Config config, PoolManager pools, long started) {
+    private static Services services(Config config, ServerLimits postgres, PoolManager pools, long started) {
         ControlDatabase control = ControlDatabase.open(pools, config.postgres().maintenanceDatabase(),
                 config.controlDatabase());
         Registry registry = new Registry(control);
         DatabaseDirectory directory = new DatabaseDirectory(registry);
         PlatformRoles roles = new PlatformRoles(registry, pools, config.postgres().maintenanceDatabase(),
-                platformRolesEnabled(config));
+                platformRolesEnabled(config, postgres));
         Registrar registrar = new Registrar(registry, control, pools, new Deployer(config.deployTimeout()),
                 BundleReader.create(config.bundleLimits()), directory, roles, config.allowedExtensions(),
                 config.maxConnectionsPerPool() / 2);
@@ -98,9 +104,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */
-    private static boolean platformRolesEnabled(Config config) {
-        boolean canCreate = ServerLimits.canCreateRoles(config);
-        boolean superuser = ServerLimits.isSuperuser(config);
+    private static boolean platformRolesEnabled(Config config, ServerLimits postgres) {
+        boolean canCreate = postgres.canCreateRoles();
+        boolean superuser = postgres.superuser();
         boolean enabled = switch (config.platformRoles()) {
             case "off" -> false;
             case "on" -> {
