@@ -34,6 +34,8 @@ public final class Routes {
         new RegisterRoutes(services).register(routing, table);
         new CallRoutes(services).register(routing, table);
         new AdminRoutes(services).register(routing, table);
+        new MigrateRoutes(services).register(routing, table);
+        new PlatformRoutes(services).register(routing, table);
         table.fallback(routing);
     }
 

@@ -6,6 +6,8 @@ import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
 import dev.cairn.identity.AdminToken;
+import dev.cairn.identity.PlatformTokens;
+import dev.cairn.job.JobEngine;
 import dev.cairn.identity.NetworkPolicy;
 import dev.cairn.pool.PoolManager;
 
@@ -15,6 +17,6 @@ import dev.cairn.pool.PoolManager;
  * @param startedNanos when the process started, for {@code uptime_seconds}
  */
 public record Services(Registrar registrar, Registry registry, ControlDatabase control, Caller caller,
-                       PoolManager pools, AdminToken adminToken, NetworkPolicy network, boolean healthPublic,
+                       JobEngine jobs, PlatformTokens tokens, PoolManager pools, AdminToken adminToken, NetworkPolicy network, boolean healthPublic,
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos) {
 }

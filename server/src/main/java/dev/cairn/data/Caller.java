@@ -63,8 +63,8 @@ public final class Caller {
         String platform = Names.platform(request.platform());
         String name = switch (request.target()) {
             case CallRequest.Tenant t -> Names.database(platform, Names.tenant(t.tenantId()));
-            case CallRequest.SchemaDatabase s -> Names.databaseName(platform + "_" + Names.schema(s.schemaName())
-                    + s.uuid().filter(u -> !u.isBlank()).map(u -> "_" + Names.databaseId(u)).orElse(""));
+            case CallRequest.SchemaDatabase s -> Names.database(platform, Names.schema(s.schemaName()),
+                    s.uuid().filter(u -> !u.isBlank()).map(Names::databaseId));
         };
         return directory.find(name)
                 .filter(record -> record.platform().equals(platform))

@@ -48,6 +48,59 @@ public final class Deployer {
         }
     }
 
+    /**
+     * An existing database: brought to the bundle in one transaction under its deploy lock, or,
+     * for a dry run, everything done and then rolled back. New enum values are committed first,
+     * on their own: PostgreSQL refuses to use an enum value in the transaction that added it.
+     */
+    public MigrateResult migrate(Connection c, Bundle bundle, DesiredState desired, MigrateOptions options,
+                                 DeployContext ctx) {
+        long started = System.nanoTime();
+        try {
+            if (!options.dryRun()) {
+                addEnumValues(c, desired);
+            }
+            c.setAutoCommit(false);
+            try {
+                begin(c);
+                Tracking.install(c);
+                MigrateResult result = Migrator.migrate(new Migration(c, options), bundle, desired, ctx);
+                if (options.dryRun() || result.status().equals("unchanged")) {
+                    c.rollback();
+                } else {
+                    c.commit();
+                }
+                return result.withExecutionTime((System.nanoTime() - started) / 1_000_000);
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            // PostgreSQL refusing a statement is a failed migrate; only a lost session is a 503.
+            throw Migration.failure("", "the migrate", e);
+        }
+    }
+
+    private void addEnumValues(Connection c, DesiredState desired) throws SQLException {
+        if (desired.schema().enums().isEmpty()) {
+            return;
+        }
+        var current = new dev.cairn.catalog.SchemaSnapshot(java.util.Map.of(), dev.cairn.catalog.SnapshotReader.enums(c));
+        var wanted = new dev.cairn.catalog.SchemaSnapshot(java.util.Map.of(), desired.schema().enums());
+        var plan = dev.cairn.plan.SchemaDiff.diff(current, wanted);
+        for (var change : plan.changes()) {
+            if (change.type().equals("AddEnumValue")) {
+                for (String sql : change.sql()) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute(sql);
+                    }
+                }
+            }
+        }
+    }
+
     private DeployResult fresh(Connection c, Bundle bundle, DeployContext ctx) throws SQLException {
         begin(c);
         Tracking.install(c);

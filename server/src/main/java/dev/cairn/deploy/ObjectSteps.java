@@ -29,13 +29,26 @@ final class ObjectSteps {
         void record(QualifiedName name, String checksum, Located source) throws SQLException;
     }
 
-    /** Types: a composite or domain may use an enum defined in a later file. */
-    static int types(StatementRunner runner, List<BundleFile> files, List<Change> changes) throws SQLException {
+    /** Types in the order they can be created: a composite or domain may use an enum defined later. */
+    static List<Located> orderTypes(List<BundleFile> files) {
         List<Located> statements = Located.of(files);
         Set<String> defined = names(statements, l -> l.info().createdType());
-        List<Located> ordered = DependencyOrder.sort(statements.stream()
+        return DependencyOrder.sort(statements.stream()
                 .map(l -> unit(l, l.info().createdType(), intersect(l.info().words(), defined)))
                 .toList(), "types");
+    }
+
+    /** Views in the order they can be created: a view may select from a view defined later. */
+    static List<Located> orderViews(List<BundleFile> files) {
+        List<Located> statements = Located.of(files);
+        Set<String> defined = names(statements, l -> l.info().createdView());
+        return DependencyOrder.sort(statements.stream()
+                .map(l -> unit(l, l.info().createdView(), intersect(l.info().words(), defined)))
+                .toList(), "views");
+    }
+
+    static int types(StatementRunner runner, List<BundleFile> files, List<Change> changes) throws SQLException {
+        List<Located> ordered = orderTypes(files);
         return run(runner, ordered, l -> l.info().createdType(), "type", changes, (name, checksum, l) ->
                 Tracking.recordType(runner.connection(), name.toString(), kind(runner, name), checksum, l.file().path()));
     }
@@ -49,13 +62,8 @@ final class ObjectSteps {
                 Tracking.recordObject(runner.connection(), "tables", name.toString(), checksum, l.file().path()));
     }
 
-    /** Views: a view may select from another view defined in a later file. */
     static int views(StatementRunner runner, List<BundleFile> files, List<Change> changes) throws SQLException {
-        List<Located> statements = Located.of(files);
-        Set<String> defined = names(statements, l -> l.info().createdView());
-        List<Located> ordered = DependencyOrder.sort(statements.stream()
-                .map(l -> unit(l, l.info().createdView(), intersect(l.info().words(), defined)))
-                .toList(), "views");
+        List<Located> ordered = orderViews(files);
         return run(runner, ordered, l -> l.info().createdView(), "view", changes, (name, checksum, l) ->
                 Tracking.recordObject(runner.connection(), "views", name.toString(), checksum, l.file().path()));
     }

@@ -48,8 +48,14 @@ final class Tracking {
     private Tracking() {
     }
 
+    /** Creates the tracking tables; when the last of them exists already it runs no DDL at all. */
     static void install(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
+            try (var rs = st.executeQuery("SELECT to_regclass('cairn.changelog') IS NOT NULL")) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    return;
+                }
+            }
             for (String ddl : DDL) {
                 st.execute(ddl);
             }
@@ -76,6 +82,27 @@ final class Tracking {
             ps.setString(1, name);
             ps.setString(2, checksum);
             ps.setBoolean(3, executed);
+            ps.executeUpdate();
+        }
+    }
+
+    static void updateMigrationChecksum(Connection c, String name, String checksum) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE cairn.migrations SET checksum = ? WHERE name = ?")) {
+            ps.setString(1, checksum);
+            ps.setString(2, name);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Forgets a tracked object that is gone: {@code table} is functions (by signature) or views (by name). */
+    static void forget(Connection c, String table, String key) throws SQLException {
+        String sql = switch (table) {
+            case "functions" -> "DELETE FROM cairn.functions WHERE signature = ?";
+            case "views" -> "DELETE FROM cairn.views WHERE name = ?";
+            default -> throw new IllegalArgumentException(table);
+        };
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, key);
             ps.executeUpdate();
         }
     }

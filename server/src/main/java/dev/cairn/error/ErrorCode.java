@@ -28,10 +28,15 @@ public enum ErrorCode {
     PLATFORM_NOT_FOUND("platform_not_found"),
     SCHEMA_NOT_FOUND("schema_not_found"),
     FUNCTION_NOT_FOUND("function_not_found"),
+    JOB_NOT_FOUND("job_not_found"),
 
     // conflicts
     DATABASE_ALREADY_EXISTS("database_already_exists"),
     PLATFORM_ALREADY_REGISTERED("platform_already_registered"),
+    SCHEMA_CHANGE_BLOCKED("schema_change_blocked"),
+    MIGRATION_CHECKSUM_MISMATCH("migration_checksum_mismatch"),
+    SEED_ROWS_MISSING("seed_rows_missing"),
+    JOB_ALREADY_RUNNING("job_already_running"),
 
     // PostgreSQL said no
     QUERY_FAILED("query_failed"),
@@ -55,5 +60,10 @@ public enum ErrorCode {
     /** The value of the {@code error} field in every error body. */
     public String wireName() {
         return wireName;
+    }
+
+    /** The code with this wire name (as stored in a job's results). */
+    public static java.util.Optional<ErrorCode> ofWire(String wire) {
+        return java.util.Arrays.stream(values()).filter(c -> c.wireName.equals(wire)).findFirst();
     }
 }

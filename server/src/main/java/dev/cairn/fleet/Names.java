@@ -77,6 +77,11 @@ public final class Names {
         return databaseName(platform + "_" + tenant.orElse(MAIN));
     }
 
+    /** v2/v4 naming: {@code {platform}_{schema}} or {@code {platform}_{schema}_{id}}. */
+    public static String database(String platform, String schema, Optional<String> databaseId) {
+        return databaseName(platform + "_" + schema + databaseId.map(id -> "_" + id).orElse(""));
+    }
+
     /** Checks the length limit of a full database name; never truncates. */
     public static String databaseName(String name) {
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;

@@ -36,8 +36,6 @@ import java.util.concurrent.Semaphore;
  */
 public final class Registrar {
 
-    private static final int PARSED_CACHE_SIZE = 64;
-
     private final Registry registry;
     private final ControlDatabase control;
     private final PoolManager pools;
@@ -49,11 +47,9 @@ public final class Registrar {
     private final KeyedLocks locks = new KeyedLocks();
     private final Semaphore slots;
     private final PlatformRoles roles;
-    private final Set<String> allowedExtensions;
-    private final Map<Long, Parsed> parsed = new ConcurrentHashMap<>();
-
-    private record Parsed(Bundle bundle, String checksum) {
-    }
+    private final StoredBundles stored;
+    private final SuperuserExtensions extensions;
+    private final DatabaseMigrator migrator;
 
     /** What to create: the database, whose it is, and the bundle (with its archive if it is new). */
     private record Plan(String database, String platform, Optional<String> tenant, String schemaName,
@@ -65,7 +61,7 @@ public final class Registrar {
                      Set<String> allowedExtensions, int concurrency) {
         this.registry = registry;
         this.roles = roles;
-        this.allowedExtensions = Set.copyOf(allowedExtensions);
+        this.extensions = new SuperuserExtensions(allowedExtensions);
         this.control = control;
         this.pools = pools;
         this.deployer = deployer;
@@ -74,6 +70,34 @@ public final class Registrar {
         this.slots = new Semaphore(Math.max(1, concurrency), true);
         this.provisioner = new Provisioner(pools, control.maintenanceDatabase());
         this.templates = new Templates(registry, provisioner, pools, deployer, locks);
+        this.stored = new StoredBundles(registry, reader);
+        this.migrator = new DatabaseMigrator(registry, pools, deployer, provisioner, templates, roles, directory, locks,
+                extensions);
+    }
+
+    /** Migrates existing databases with the same templates, locks and roles this registrar creates them with. */
+    public DatabaseMigrator migrator() {
+        return migrator;
+    }
+
+    /**
+     * An uploaded bundle as a migrate target: read and validated as the given variant, then
+     * stored as the next version of the schema (a no-op when the content is already stored), or
+     * not stored at all for a dry run.
+     */
+    public MigrationTarget upload(String platform, String schemaName, byte[] archive, Variant variant, boolean store) {
+        Bundle bundle = reader.read(archive, variant);
+        String checksum = BundleDigest.of(bundle);
+        if (!store) {
+            return new MigrationTarget(schemaName, bundle, checksum, Optional.empty());
+        }
+        return MigrationTarget.stored(registry.storeVersion(platform, schemaName, archive, bundle, checksum), bundle,
+                checksum);
+    }
+
+    /** A stored version as a migrate target, read as the main or the tenant variant of its archive. */
+    public MigrationTarget target(SchemaVersion version, Variant variant) {
+        return stored.target(version, variant);
     }
 
     /** v1 {@code /register}: the platform's main database, or a tenant's, from the uploaded bundle. */
@@ -104,27 +128,38 @@ public final class Registrar {
                 .or(() -> registry.latestVersionOfPlatform(platform))
                 .orElseThrow(() -> new CairnException(Problem.of(ErrorCode.SCHEMA_NOT_FOUND,
                         "platform " + platform + " has no stored bundle; POST /register one first")));
-        Parsed p = parsed(version);
+        MigrationTarget p = stored.target(version, Variant.TENANT);
         return provision(new Plan(database, platform, tenant, version.schemaName(), p.bundle(), p.checksum(),
                 Optional.empty(), Optional.of(version)), meta);
     }
 
-    private Parsed parsed(SchemaVersion version) {
-        Parsed hit = parsed.get(version.id());
-        if (hit != null) {
-            return hit;
+    /**
+     * v2/v4 {@code /database/create}: {@code {platform}_{schema}[_{id}]} from the schema's latest
+     * stored version (a template copy).
+     */
+    public Registration createDatabase(String platformName, String schemaName, Optional<String> databaseId,
+                                       RequestMeta meta) {
+        String platform = Names.platform(platformName);
+        String schema = Names.schema(schemaName);
+        Optional<String> id = databaseId.map(String::strip).filter(s -> !s.isEmpty()).map(Names::databaseId);
+        String database = checked(Names.database(platform, schema, id));
+        if (!registry.platformExists(platform)) {
+            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND,
+                    "platform " + platform + " is not registered; POST /platform/register it first"));
         }
-        Bundle bundle = reader.read(registry.archive(version.id()), Variant.TENANT);
-        Parsed fresh = new Parsed(bundle, BundleDigest.of(bundle));
-        if (parsed.size() >= PARSED_CACHE_SIZE) {
-            parsed.clear(); // tiny and rarely full: a simple reset beats an LRU here
-        }
-        parsed.put(version.id(), fresh);
-        return fresh;
+        SchemaVersion version = registry.latestVersion(platform, schema)
+                .orElseThrow(() -> new CairnException(Problem.of(ErrorCode.SCHEMA_NOT_FOUND, "platform " + platform
+                        + " has no schema " + schema + "; POST /platform/" + platform + "/schema it first")));
+        MigrationTarget p = stored.target(version, version.variant());
+        return provision(new Plan(database, platform, id, schema, p.bundle(), p.checksum(), Optional.empty(),
+                Optional.of(version)), meta);
     }
 
     private String checkedName(String platform, Optional<String> tenant) {
-        String database = Names.database(platform, tenant);
+        return checked(Names.database(platform, tenant));
+    }
+
+    private String checked(String database) {
         if (database.equals(control.name()) || database.equals(control.maintenanceDatabase())) {
             throw new CairnException(Problem.of(ErrorCode.VALIDATION_ERROR,
                     "database name " + database + " is Cairn's own; choose another platform or tenant name"));
@@ -140,8 +175,8 @@ public final class Registrar {
         try {
             Registration registration = locks.with("database:" + plan.database(), () -> {
                 Optional<Login> owner = roles.ensure(plan.platform());
-                Optional<Templates.Template> template = plan.tenant().isPresent()
-                        ? Optional.of(templates.ensure(plan.bundle(), ctx, owner, superuserExtensions(plan.bundle())))
+                Optional<Templates.Template> template = plan.tenant().isPresent() || plan.stored().isPresent()
+                        ? Optional.of(templates.ensure(plan.bundle(), ctx, owner, extensions.of(plan.bundle())))
                         : Optional.empty();
                 return registry.inTransaction(c -> createAndRecord(c, plan, template, owner, ctx));
             });
@@ -183,17 +218,9 @@ public final class Registrar {
      * leak into a pool); allowed superuser-only extensions are installed by Cairn first.
      */
     private DeployResult deployFresh(Plan plan, Optional<Login> owner, DeployContext ctx) throws SQLException {
-        provisioner.installAsCairn(plan.database(), superuserExtensions(plan.bundle()));
+        provisioner.installAsCairn(plan.database(), extensions.of(plan.bundle()));
         try (Connection target = pools.unpooled(plan.database(), owner)) {
             return deployer.deployFresh(target, plan.bundle(), ctx);
         }
-    }
-
-    /** The bundle's extensions the operator allowed to be installed by Cairn (EXTENSIONS_ALLOWED). */
-    private List<String> superuserExtensions(Bundle bundle) {
-        return bundle.in(dev.cairn.bundle.Folder.EXTENSIONS).stream()
-                .map(f -> dev.cairn.deploy.Extensions.name(f))
-                .filter(allowedExtensions::contains)
-                .toList();
     }
 }

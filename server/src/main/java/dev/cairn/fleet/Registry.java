@@ -84,9 +84,74 @@ public final class Registry {
                 + " ORDER BY uploaded_at DESC, id DESC LIMIT 1", Registry::version, platform).stream().findFirst();
     }
 
+    public Optional<SchemaVersion> version(long id) {
+        return query("SELECT " + VERSION_COLUMNS + " FROM schema_versions WHERE id = ?", Registry::version, id)
+                .stream().findFirst();
+    }
+
     public byte[] archive(long versionId) {
         return query("SELECT bundle FROM schema_versions WHERE id = ?", rs -> rs.getBytes(1), versionId)
                 .stream().findFirst().orElseThrow();
+    }
+
+    /** v2 {@code /platform/register}: true when the platform is new. */
+    public boolean registerPlatform(String platform) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO platforms (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
+                ps.setString(1, platform);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** A platform with how many schemas and databases it has. */
+    public record PlatformSummary(String name, int schemas, int databases, java.time.Instant createdAt) {
+    }
+
+    public List<PlatformSummary> platforms() {
+        return query("""
+                SELECT p.name,
+                       (SELECT count(DISTINCT schema_name) FROM schema_versions v WHERE v.platform = p.name),
+                       (SELECT count(*) FROM databases d WHERE d.platform = p.name), p.created_at
+                FROM platforms p ORDER BY p.name""",
+                rs -> new PlatformSummary(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getTimestamp(4).toInstant()));
+    }
+
+    /** The latest version of each schema of a platform, with how many versions it has. */
+    public record SchemaSummary(SchemaVersion latest, int versions) {
+    }
+
+    public List<SchemaSummary> schemas(String platform) {
+        return query("SELECT " + VERSION_COLUMNS + ", n FROM (SELECT *,"
+                        + " row_number() OVER (PARTITION BY schema_name ORDER BY version DESC) AS r,"
+                        + " count(*) OVER (PARTITION BY schema_name) AS n"
+                        + " FROM schema_versions WHERE platform = ?) AS s WHERE r = 1 ORDER BY schema_name",
+                rs -> new SchemaSummary(version(rs), rs.getInt(11)), platform);
+    }
+
+    /** An existing version with exactly this content, if one is stored. */
+    public Optional<SchemaVersion> versionWithContent(String platform, String schemaName, String checksum) {
+        return query("SELECT " + VERSION_COLUMNS + " FROM schema_versions WHERE platform = ? AND schema_name = ?"
+                + " AND checksum = ?", Registry::version, platform, schemaName, checksum).stream().findFirst();
+    }
+
+    /** Stores a platform token's SHA-256 (hex); the token itself is never stored. */
+    public void saveToken(String platform, String tokenHash) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO platform_tokens (platform, token_hash) VALUES (?, ?)")) {
+                ps.setString(1, platform);
+                ps.setString(2, tokenHash);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The platform a token hash belongs to. */
+    public Optional<String> tokenPlatform(String tokenHash) {
+        return query("SELECT platform FROM platform_tokens WHERE token_hash = ?", rs -> rs.getString(1), tokenHash)
+                .stream().findFirst();
     }
 
     public boolean platformExists(String platform) {
@@ -113,6 +178,13 @@ public final class Registry {
                 + " WHERE d.platform = ? ORDER BY d.tenant NULLS FIRST, d.name", Registry::database, platform);
     }
 
+    /** The databases of one schema of a platform, the one without an id (its canary) first. */
+    public List<DatabaseRecord> databases(String platform, String schemaName) {
+        return query("SELECT " + DATABASE_COLUMNS + " FROM databases d JOIN schema_versions v ON v.id = d.version_id"
+                + " WHERE d.platform = ? AND d.schema_name = ? ORDER BY d.tenant NULLS FIRST, d.name",
+                Registry::database, platform, schemaName);
+    }
+
     static void insertDatabase(Connection c, String name, String platform, Optional<String> tenant,
                                SchemaVersion version, String deployedChecksum) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -128,29 +200,62 @@ public final class Registry {
         }
     }
 
-    Optional<String> templateSummary(String database) {
-        return query("SELECT summary::text FROM templates WHERE database_name = ?", rs -> rs.getString(1), database)
-                .stream().findFirst();
+    /** A template's row: what building it reported and, since V3, the state it holds. */
+    record TemplateRow(String summaryJson, Optional<String> desiredJson) {
     }
 
-    static Optional<String> templateSummary(Connection c, String database) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT summary::text FROM templates WHERE database_name = ?")) {
+    private static final String TEMPLATE_BY_NAME =
+            "SELECT summary::text, desired::text FROM templates WHERE database_name = ?";
+
+    /**
+     * After a migrate: the database now follows this version (an adopted database is recorded
+     * here for the first time, its platform created if need be).
+     */
+    static void recordMigrated(Connection c, String database, String platform, Optional<String> tenant,
+                               SchemaVersion version, String checksum) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE databases SET schema_name = ?, version_id = ?, checksum = ? WHERE name = ?")) {
+            ps.setString(1, version.schemaName());
+            ps.setLong(2, version.id());
+            ps.setString(3, checksum);
+            ps.setString(4, database);
+            if (ps.executeUpdate() == 1) {
+                return;
+            }
+        }
+        ensurePlatform(c, platform);
+        insertDatabase(c, database, platform, tenant, version, checksum);
+    }
+
+    Optional<TemplateRow> template(String database) {
+        return query(TEMPLATE_BY_NAME, Registry::templateRow, database).stream().findFirst();
+    }
+
+    static Optional<TemplateRow> template(Connection c, String database) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(TEMPLATE_BY_NAME)) {
             ps.setString(1, database);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.of(templateRow(rs)) : Optional.empty();
             }
         }
     }
 
-    static void saveTemplate(Connection c, String database, String platform, String checksum, String summaryJson)
-            throws SQLException {
+    private static TemplateRow templateRow(ResultSet rs) throws SQLException {
+        return new TemplateRow(rs.getString(1), Optional.ofNullable(rs.getString(2)));
+    }
+
+    static void saveTemplate(Connection c, String database, String platform, String checksum, String summaryJson,
+                             String desiredJson) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO templates (database_name, platform, checksum, summary) VALUES (?, ?, ?, ?::jsonb)
-                ON CONFLICT (database_name) DO UPDATE SET summary = EXCLUDED.summary, created_at = now()""")) {
+                INSERT INTO templates (database_name, platform, checksum, summary, desired)
+                VALUES (?, ?, ?, ?::jsonb, ?::jsonb)
+                ON CONFLICT (database_name) DO UPDATE
+                SET summary = EXCLUDED.summary, desired = EXCLUDED.desired, created_at = now()""")) {
             ps.setString(1, database);
             ps.setString(2, platform);
             ps.setString(3, checksum);
             ps.setString(4, summaryJson);
+            ps.setString(5, desiredJson);
             ps.executeUpdate();
         }
     }
@@ -231,54 +336,19 @@ public final class Registry {
                 rs.getString(4), rs.getLong(5), rs.getInt(6), rs.getString(7), created.toInstant());
     }
 
-    interface SqlFunction<T> {
-        T apply(Connection c) throws SQLException;
+    <T> T inTransaction(ControlDatabase.SqlFunction<T> work) {
+        return control.inTransaction(work);
     }
 
-    interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    <T> T inTransaction(SqlFunction<T> work) {
-        try (Connection c = control.connection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw controlFailure(e);
-        }
-    }
-
-    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
-        try (Connection c = control.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-                return out;
-            }
-        } catch (SQLException e) {
-            throw controlFailure(e);
-        }
+    private <T> List<T> query(String sql, ControlDatabase.RowMapper<T> mapper, Object... params) {
+        return control.query(sql, mapper, params);
     }
 
     /**
      * A failure talking to PostgreSQL from the control plane: a lost or refused connection
      * (SQLSTATE classes 08, 53, 57P) is a 503 the client may retry; anything else is our bug.
      */
-    static CairnException controlFailure(SQLException e) {
+    public static CairnException controlFailure(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         boolean unavailable = state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
                 || e instanceof java.sql.SQLTransientConnectionException;

@@ -6,6 +6,9 @@ import dev.cairn.bundle.Bundle;
 import dev.cairn.deploy.DeployContext;
 import dev.cairn.deploy.DeployResult;
 import dev.cairn.deploy.Deployer;
+import dev.cairn.deploy.DesiredState;
+import dev.cairn.deploy.DesiredStates;
+import dev.cairn.bundle.Folder;
 import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import dev.cairn.sql.Checksums;
@@ -30,7 +33,8 @@ final class Templates {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String PREFIX = "cairn_tpl_";
 
-    record Template(String database, DeployResult summary) {
+    /** A sealed template, what building it reported, and the state it holds (the desired side of migrates). */
+    record Template(String database, DeployResult summary, DesiredState desired) {
     }
 
     private final Registry registry;
@@ -65,21 +69,29 @@ final class Templates {
         }
         return locks.with("template:" + database, () -> registry.inTransaction(c -> {
             Locks.BUILD_TEMPLATE.acquire(c, database);
-            Optional<String> summary = Registry.templateSummary(c, database);
-            if (summary.isPresent() && provisioner.exists(database)) {
-                return new Template(database, read(summary.get()));
+            Optional<Template> recorded = Registry.template(c, database).flatMap(t -> usable(database, t));
+            if (recorded.isPresent()) {
+                return recorded.get();
             }
             Template built = build(database, bundle, ctx, owner, superuserExtensions);
             Registry.ensurePlatform(c, ctx.platform());
-            Registry.saveTemplate(c, database, ctx.platform(), ctx.checksum(), write(built.summary()));
+            Registry.saveTemplate(c, database, ctx.platform(), ctx.checksum(), write(built.summary()),
+                    write(built.desired()));
             return built;
         }));
     }
 
     private Optional<Template> ready(String database) {
-        return registry.templateSummary(database)
-                .filter(summary -> provisioner.exists(database))
-                .map(summary -> new Template(database, read(summary)));
+        return registry.template(database).flatMap(t -> usable(database, t));
+    }
+
+    /** A recorded template is usable when its database exists and its desired state was kept (V3 on). */
+    private Optional<Template> usable(String database, Registry.TemplateRow row) {
+        if (row.desiredJson().isEmpty() || !provisioner.exists(database)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Template(database, read(row.summaryJson(), DeployResult.class),
+                read(row.desiredJson().get(), DesiredState.class)));
     }
 
     private Template build(String database, Bundle bundle, DeployContext ctx, Optional<Login> owner,
@@ -88,27 +100,29 @@ final class Templates {
         try (Provisioner.Creation creation = provisioner.create(database, Optional.empty(), owner)) {
             provisioner.installAsCairn(database, superuserExtensions);
             DeployResult result;
+            DesiredState desired;
             try (Connection c = pools.unpooled(database, owner)) {
                 result = deployer.deployFresh(c, bundle, ctx);
+                desired = DesiredStates.read(c, bundle.has(Folder.TABLES));
             }
             creation.sealAsTemplate();
             creation.keep();
             LOG.info("built template {} for platform {} in {} ms", database, ctx.platform(), result.executionTimeMs());
-            return new Template(database, result);
+            return new Template(database, result, desired);
         }
     }
 
-    private static DeployResult read(String json) {
+    private static <T> T read(String json, Class<T> type) {
         try {
-            return JSON.readValue(json, DeployResult.class);
+            return JSON.readValue(json, type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable template summary", e);
         }
     }
 
-    private static String write(DeployResult result) {
+    private static String write(Object value) {
         try {
-            return JSON.writeValueAsString(result);
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -41,6 +41,17 @@ public final class AdminToken {
         }
     }
 
+    /** True when the header carries the admin token (false when admin routes are disabled). */
+    public boolean matches(Optional<String> authorization) {
+        if (digest.isEmpty()) {
+            return false;
+        }
+        return authorization
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> MessageDigest.isEqual(digest.get(), sha256(h.substring(7).trim())))
+                .orElse(false);
+    }
+
     static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));

@@ -4,6 +4,8 @@ import dev.cairn.api.Routes;
 import dev.cairn.api.Services;
 import dev.cairn.bundle.BundleReader;
 import dev.cairn.catalog.CatalogCache;
+import dev.cairn.identity.PlatformTokens;
+import dev.cairn.job.JobEngine;
 import dev.cairn.data.Caller;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
@@ -37,9 +39,11 @@ public final class Gateway implements AutoCloseable {
     private final WebServer server;
     private final PoolManager pools;
     private final ScheduledExecutorService housekeeping;
+    private final JobEngine jobs;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Gateway(WebServer server, PoolManager pools, ScheduledExecutorService housekeeping) {
+    private Gateway(WebServer server, PoolManager pools, ScheduledExecutorService housekeeping, JobEngine jobs) {
+        this.jobs = jobs;
         this.server = server;
         this.pools = pools;
         this.housekeeping = housekeeping;
@@ -57,7 +61,8 @@ public final class Gateway implements AutoCloseable {
                 config.postgres().maintenanceDatabase())), housekeeping);
         try {
             long limits = System.nanoTime();
-            Services services = services(config, postgres, pools, started);
+            Services services = services(config, postgres, pools, started, maxTotal);
+            services.jobs().recover();
             long engines = System.nanoTime();
             WebServer server = WebServer.builder()
                     .host(config.host())
@@ -79,7 +84,7 @@ public final class Gateway implements AutoCloseable {
             LOG.info("Cairn {} ready on http://{}:{} in {} ms (PostgreSQL {}, control database {}, at most {} connections)",
                     VERSION, config.host(), server.port(), (System.nanoTime() - started) / 1_000_000,
                     config.postgres().describe(), config.controlDatabase(), maxTotal);
-            return new Gateway(server, pools, housekeeping);
+            return new Gateway(server, pools, housekeeping, services.jobs());
         } catch (RuntimeException e) {
             pools.close();
             housekeeping.shutdownNow();
@@ -87,7 +92,8 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Services services(Config config, ServerLimits postgres, PoolManager pools, long started) {
+    private static Services services(Config config, ServerLimits postgres, PoolManager pools, long started,
+                                     int maxTotal) {
         ControlDatabase control = ControlDatabase.open(pools, config.postgres().maintenanceDatabase(),
                 config.controlDatabase());
         Registry registry = new Registry(control);
@@ -98,7 +104,10 @@ public final class Gateway implements AutoCloseable {
                 BundleReader.create(config.bundleLimits()), directory, roles, config.allowedExtensions(),
                 config.maxConnectionsPerPool() / 2);
         Caller caller = new Caller(directory, new CatalogCache(pools), pools, roles);
-        return new Services(registrar, registry, control, caller, pools, AdminToken.of(config.adminToken()),
+        // Each database a job migrates holds one connection: a quarter of the budget leaves the rest to traffic.
+        JobEngine jobs = new JobEngine(control, registry, registrar, Math.max(1, maxTotal / 4));
+        AdminToken admin = AdminToken.of(config.adminToken());
+        return new Services(registrar, registry, control, caller, jobs, new PlatformTokens(registry, admin), pools, admin,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started);
     }
@@ -142,6 +151,7 @@ public final class Gateway implements AutoCloseable {
         }
         LOG.info("stopping: finishing in-flight requests");
         server.stop();
+        jobs.close();
         pools.close();
         housekeeping.shutdownNow();
         LOG.info("stopped");

@@ -19,7 +19,13 @@ public enum Locks {
     /** Deploying to or migrating one database. Held inside that database (second key: 0). */
     DEPLOY(0x43A10004),
     /** Creating the role of one platform (second key: the platform). Held in the control database. */
-    PLATFORM_ROLE(0x43A10005);
+    PLATFORM_ROLE(0x43A10005),
+    /**
+     * A fleet job being run (second key: the job id). Session-level, held in the control database
+     * by the process running the job for as long as it runs: when that process dies the lock goes
+     * with its connection, which is how a job left "running" is known to be interrupted.
+     */
+    JOB(0x43A10006);
 
     private final int namespace;
 
@@ -30,6 +36,26 @@ public enum Locks {
     /** Waits for the lock; the connection must be inside a transaction. */
     public void acquire(Connection c, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+            ps.setInt(1, namespace);
+            ps.setString(2, key);
+            ps.execute();
+        }
+    }
+
+    /** Takes a session-level lock if it is free; it lasts until {@link #releaseSession} or the session ends. */
+    public boolean trySession(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
+            ps.setInt(1, namespace);
+            ps.setString(2, key);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    public void releaseSession(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?, hashtext(?))")) {
             ps.setInt(1, namespace);
             ps.setString(2, key);
             ps.execute();

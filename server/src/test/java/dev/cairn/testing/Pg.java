@@ -87,4 +87,10 @@ public final class Pg {
             throw new IllegalStateException("cannot drop " + name + ": " + e.getMessage(), e);
         }
     }
+
+    /** The live columns of a table, from the catalog. */
+    public static List<String> columns(String database, String table) {
+        return query(database, "SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0"
+                + " AND NOT attisdropped", table).stream().map(r -> r.get(0)).toList();
+    }
 }

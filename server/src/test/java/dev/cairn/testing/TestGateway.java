@@ -78,12 +78,23 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        List<String> recorded = recorded(controlDatabase);
+        gateway.close(); // closing twice is harmless
+        dropAll(controlDatabase, recorded, platforms);
+    }
+
+    /** The databases and templates a control database knows of (empty when it is gone). */
+    public static List<String> recorded(String controlDatabase) {
         List<String> recorded = new ArrayList<>();
         if (Pg.databaseExists(controlDatabase)) {
             Pg.query(controlDatabase, "SELECT name FROM databases UNION SELECT database_name FROM templates")
                     .forEach(r -> recorded.add(r.get(0)));
         }
-        gateway.close(); // closing twice is harmless
+        return recorded;
+    }
+
+    /** Drops what a test gateway made: its databases, templates, control database and platform roles. */
+    public static void dropAll(String controlDatabase, List<String> recorded, List<String> platforms) {
         for (String db : Pg.databases()) {
             boolean ours = recorded.contains(db) || platforms.stream().anyMatch(db::startsWith);
             if (ours) {

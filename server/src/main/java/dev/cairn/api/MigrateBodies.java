@@ -1,0 +1,145 @@
+package dev.cairn.api;
+
+import dev.cairn.deploy.MigrateResult;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.fleet.DatabaseMigration;
+import dev.cairn.job.ItemOutcome;
+import dev.cairn.job.JobView;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The bodies of {@code /migrate}, {@code /v2/migrate} and the job routes, with the field names
+ * StoneScript clients read ({@code status}, {@code databases_updated}, {@code migrations_applied},
+ * {@code functions_updated}, {@code seeder_validations}, {@code schema_validation}), plus
+ * {@code results} per database. {@code schema_validation} is always present.
+ */
+final class MigrateBodies {
+
+    private MigrateBodies() {
+    }
+
+    /** One database's migrate (v1 with a tenant, v2). */
+    static Map<String, Object> single(String database, MigrateResult r) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status(r.status(), !r.warnings().isEmpty()));
+        body.put("database", database);
+        body.put("databases_updated", r.status().equals("dry_run") ? List.of() : List.of(database));
+        body.put("migrations_applied", r.migrationsApplied().size());
+        body.put("functions_updated", r.functionsUpdated());
+        body.put("functions_skipped", r.functionsSkipped());
+        body.put("tables_changed", r.tablesChanged());
+        body.put("seeder_validations", r.seederValidations());
+        body.put("schema_validation", r.plan().validation());
+        body.put("warnings", r.warnings());
+        body.put("execution_time_ms", r.executionTimeMs());
+        body.put("results", List.of(ItemOutcome.of(new DatabaseMigration(database, "", r)).fields()));
+        return body;
+    }
+
+    /**
+     * A fleet migrate answered when done (v1 without a tenant): totals, the canary's plan and seed
+     * checks, and every database's result.
+     */
+    static Map<String, Object> fleet(String platform, Optional<UUID> job, List<Map<String, Object>> results,
+                                     long elapsedMs, boolean dryRun) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        boolean warnings = results.stream().anyMatch(r -> r.get("warnings") instanceof List<?> w && !w.isEmpty());
+        body.put("status", dryRun ? "dry_run" : status("completed", warnings));
+        body.put("platform", platform);
+        job.ifPresent(id -> body.put("job_id", id.toString()));
+        body.put("databases_updated", results.stream().filter(MigrateBodies::succeeded).map(r -> r.get("database"))
+                .toList());
+        body.put("migrations_applied", sum(results, "migrations_applied"));
+        body.put("functions_updated", sum(results, "functions_updated"));
+        body.put("tables_changed", sum(results, "tables_changed"));
+        Map<String, Object> canary = results.isEmpty() ? Map.of() : results.get(0);
+        body.put("seeder_validations", canary.getOrDefault("seeder_validations", List.of()));
+        body.put("schema_validation", canary.getOrDefault("schema_validation", emptyValidation()));
+        body.put("total_databases", results.size());
+        counts(body, results);
+        body.put("execution_time_ms", elapsedMs);
+        body.put("results", results);
+        return body;
+    }
+
+    /** The first failed database's error, with every result, for a fleet migrate that did not fully succeed. */
+    static Problem fleetFailure(Map<String, Object> body) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) body.get("results");
+        Map<String, Object> first = results.stream().filter(r -> "failed".equals(r.get("status"))).findFirst()
+                .orElse(results.get(0));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> error = first.get("error") instanceof Map<?, ?> e ? (Map<String, Object>) e : Map.of();
+        ErrorCode code = ErrorCode.ofWire(String.valueOf(error.get("error"))).orElse(ErrorCode.MIGRATION_FAILED);
+        long failed = results.stream().filter(r -> "failed".equals(r.get("status"))).count();
+        Problem problem = Problem.of(code, failed + " of " + results.size() + " database(s) failed; "
+                + first.get("database") + ": " + error.getOrDefault("message", "failed"));
+        for (var e : error.entrySet()) {
+            if (!e.getKey().equals("error") && !e.getKey().equals("message")) {
+                problem = problem.with(e.getKey(), e.getValue());
+            }
+        }
+        for (var e : body.entrySet()) {
+            if (!e.getKey().equals("status")) {
+                problem = problem.with(e.getKey(), e.getValue());
+            }
+        }
+        return problem;
+    }
+
+    static Map<String, Object> job(JobView job, boolean withResults) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("job_id", job.id().toString());
+        body.put("status", job.status());
+        body.put("platform", job.platform());
+        body.put("schema_name", job.schemaName().orElse(null));
+        body.put("total_databases", job.total());
+        body.put("succeeded", job.count("completed") + job.count("unchanged"));
+        body.put("failed", job.count("failed"));
+        body.put("skipped", job.count("skipped"));
+        body.put("unchanged", job.count("unchanged"));
+        body.put("completed", job.count("completed"));
+        body.put("pending", job.count("pending") + job.count("running"));
+        body.put("options", job.options());
+        body.put("created_at", job.createdAt().toString());
+        body.put("started_at", job.startedAt().map(Object::toString).orElse(null));
+        body.put("finished_at", job.finishedAt().map(Object::toString).orElse(null));
+        if (withResults) {
+            body.put("results", job.results());
+        }
+        return body;
+    }
+
+    static List<Map<String, Object>> fields(List<ItemOutcome> outcomes) {
+        return outcomes.stream().map(ItemOutcome::fields).toList();
+    }
+
+    static boolean succeeded(Map<String, Object> result) {
+        Object s = result.get("status");
+        return "completed".equals(s) || "unchanged".equals(s) || "dry_run".equals(s);
+    }
+
+    private static void counts(Map<String, Object> body, List<Map<String, Object>> results) {
+        body.put("succeeded", results.stream().filter(MigrateBodies::succeeded).count());
+        body.put("failed", results.stream().filter(r -> "failed".equals(r.get("status"))).count());
+        body.put("skipped", results.stream().filter(r -> "skipped".equals(r.get("status"))).count());
+        body.put("unchanged", results.stream().filter(r -> "unchanged".equals(r.get("status"))).count());
+    }
+
+    private static long sum(List<Map<String, Object>> results, String field) {
+        return results.stream().mapToLong(r -> r.get(field) instanceof Number n ? n.longValue() : 0).sum();
+    }
+
+    private static String status(String status, boolean warnings) {
+        return status.equals("dry_run") ? "dry_run" : warnings ? "completed_with_warnings" : "completed";
+    }
+
+    static Map<String, Object> emptyValidation() {
+        return new dev.cairn.plan.Plan(List.of()).validation();
+    }
+}

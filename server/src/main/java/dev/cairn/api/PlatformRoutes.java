@@ -1,0 +1,186 @@
+package dev.cairn.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.fleet.DatabaseRecord;
+import dev.cairn.fleet.MigrationTarget;
+import dev.cairn.fleet.Names;
+import dev.cairn.fleet.Registration;
+import dev.cairn.fleet.RequestMeta;
+import dev.cairn.fleet.SchemaVersion;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The v2/v4 registry, backed by the control database: platforms, stored schema versions,
+ * databases created from them, and platform tokens.
+ */
+final class PlatformRoutes {
+
+    private final Services services;
+
+    PlatformRoutes(Services services) {
+        this.services = services;
+    }
+
+    void register(HttpRouting.Builder routing, RouteTable table) {
+        table.post(routing, "/platform/register", this::registerPlatform);
+        table.post(routing, "/platform/{platform}/schema", this::uploadSchema);
+        table.get(routing, "/platform/{platform}/schemas", this::schemas);
+        table.get(routing, "/platform/{platform}/databases", this::databases);
+        table.get(routing, "/platforms", this::platforms);
+        table.get(routing, "/admin/platforms", admin(this::platforms));
+        table.post(routing, "/database/create", this::createDatabase);
+        table.post(routing, "/admin/database/create", this::createDatabase);
+        table.post(routing, "/admin/platform-token", admin(this::issueToken));
+    }
+
+    private io.helidon.webserver.http.Handler admin(io.helidon.webserver.http.Handler handler) {
+        return (req, res) -> {
+            services.adminToken().check(req.headers().first(HeaderNames.AUTHORIZATION));
+            handler.handle(req, res);
+        };
+    }
+
+    private void registerPlatform(ServerRequest req, ServerResponse res) {
+        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        String platform = Names.platform(Bodies.text(body, "platform"));
+        RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
+        Responses.audited(services, meta, "register-platform", Optional.of(platform), () -> {
+            if (!services.registry().registerPlatform(platform)) {
+                throw new CairnException(Problem.of(ErrorCode.PLATFORM_ALREADY_REGISTERED,
+                        "platform " + platform + " is already registered"));
+            }
+            return platform;
+        }, p -> Optional.empty());
+        Responses.json(res, 201, Map.of("status", "registered", "platform", platform));
+    }
+
+    private void uploadSchema(ServerRequest req, ServerResponse res) {
+        String platform = pathPlatform(req);
+        Forms form = Forms.read(req, services);
+        String schema = Names.schema(form.field("schema_name", "name")
+                .orElseThrow(() -> Forms.required("schema_name", "schema_name (or name)")));
+        byte[] archive = form.archive();
+        RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
+        boolean[] created = {false};
+        SchemaVersion version = Responses.audited(services, meta, "upload-schema", Optional.of(platform), () -> {
+            requirePlatform(platform);
+            Optional<SchemaVersion> before = services.registry().latestVersion(platform, schema);
+            MigrationTarget stored = services.registrar().upload(platform, schema, archive,
+                    SchemaVersion.variantOf(schema), true);
+            SchemaVersion v = stored.version().orElseThrow();
+            created[0] = before.map(b -> v.version() > b.version()).orElse(true);
+            return v;
+        }, v -> Optional.empty());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "registered");
+        body.put("platform", platform);
+        body.put("schema_name", schema);
+        body.putAll(schemaFields(version));
+        body.put("unchanged", !created[0]);
+        Responses.json(res, created[0] ? 201 : 200, body);
+    }
+
+    private void schemas(ServerRequest req, ServerResponse res) {
+        String platform = pathPlatform(req);
+        requirePlatform(platform);
+        List<Map<String, Object>> schemas = services.registry().schemas(platform).stream().map(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", s.latest().schemaName());
+            m.putAll(schemaFields(s.latest()));
+            m.put("versions", s.versions());
+            return m;
+        }).toList();
+        Responses.json(res, 200, Map.of("platform", platform, "schemas", schemas, "count", schemas.size()));
+    }
+
+    private void databases(ServerRequest req, ServerResponse res) {
+        String platform = pathPlatform(req);
+        requirePlatform(platform);
+        Optional<String> schema = req.query().first("schema").filter(s -> !s.isBlank()).map(Names::schema);
+        List<DatabaseRecord> records = schema.map(s -> services.registry().databases(platform, s))
+                .orElseGet(() -> services.registry().databases(platform));
+        List<Map<String, Object>> databases = records.stream().map(d -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", d.tenant().orElse(null));
+            m.put("database_name", d.name());
+            m.put("schema_name", d.schemaName());
+            m.put("version", d.version());
+            m.put("checksum", d.checksum());
+            m.put("created_at", d.createdAt().toString());
+            return m;
+        }).toList();
+        Responses.json(res, 200, Map.of("platform", platform, "databases", databases, "count", databases.size()));
+    }
+
+    private void platforms(ServerRequest req, ServerResponse res) {
+        List<Map<String, Object>> platforms = services.registry().platforms().stream().map(p -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", p.name());
+            m.put("schemas", p.schemas());
+            m.put("databases", p.databases());
+            m.put("created_at", p.createdAt().toString());
+            return m;
+        }).toList();
+        Responses.json(res, 200, Map.of("platforms", platforms, "count", platforms.size()));
+    }
+
+    /** v2 {@code database_id} or v4 {@code uuid}; platform token, admin token or (no credentials) the network. */
+    private void createDatabase(ServerRequest req, ServerResponse res) {
+        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        String platform = Names.platform(Bodies.text(body, "platform"));
+        services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
+        String schema = Bodies.text(body, "schema_name");
+        Optional<String> id = Bodies.optionalText(body, "database_id").or(() -> Bodies.optionalText(body, "uuid"));
+        RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
+        Registration r = Responses.audited(services, meta, "create-database", Optional.of(platform),
+                () -> services.registrar().createDatabase(platform, schema, id, meta),
+                done -> Optional.of(done.database()));
+        Map<String, Object> out = new LinkedHashMap<>(DeployBodies.registration("created", r));
+        out.put("database_name", r.database());
+        Responses.json(res, 201, out);
+    }
+
+    private void issueToken(ServerRequest req, ServerResponse res) {
+        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        String platform = Names.platform(Bodies.text(body, "platform"));
+        RequestMeta meta = Responses.meta(req, "admin");
+        String token = Responses.audited(services, meta, "issue-platform-token", Optional.of(platform),
+                () -> services.tokens().issue(platform), t -> Optional.empty());
+        Responses.json(res, 201, Map.of("token", token, "platform", platform));
+    }
+
+    private String pathPlatform(ServerRequest req) {
+        String platform = Names.platform(req.path().pathParameters().get("platform"));
+        services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
+        return platform;
+    }
+
+    private void requirePlatform(String platform) {
+        if (!services.registry().platformExists(platform)) {
+            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND, "platform " + platform
+                    + " is not registered; POST /platform/register it first"));
+        }
+    }
+
+    private static Map<String, Object> schemaFields(SchemaVersion v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", v.version());
+        m.put("checksum", v.checksum());
+        m.put("uploaded_at", v.uploadedAt().toString());
+        m.put("has_tables", v.hasTables());
+        m.put("has_functions", v.hasFunctions());
+        m.put("has_migrations", v.hasMigrations());
+        m.put("has_seeders", v.hasSeeders());
+        return m;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.cairn.deploy;
+
+import dev.cairn.plan.Plan;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a migrate of one database did (or, in a dry run, would do).
+ *
+ * @param status            {@code completed}, {@code unchanged} or {@code dry_run}
+ * @param functionsUpdated  routines created, replaced, restored or dropped
+ * @param functionsSkipped  routines already deployed with the same checksum: no DDL at all
+ * @param seederValidations per table: {@code {table, expected, found, missing, differing, inserted}}
+ * @param statements        every statement that ran, in order (the SQL of a dry run)
+ */
+public record MigrateResult(String status, List<String> migrationsApplied, int functionsUpdated, int functionsSkipped,
+                            Plan plan, List<Map<String, Object>> seederValidations, List<String> warnings,
+                            List<String> statements, long executionTimeMs) {
+
+    public MigrateResult {
+        migrationsApplied = List.copyOf(migrationsApplied);
+        seederValidations = List.copyOf(seederValidations);
+        warnings = List.copyOf(warnings);
+        statements = List.copyOf(statements);
+    }
+
+    public int tablesChanged() {
+        return (int) plan.changes().stream().map(c -> c.table()).distinct().count();
+    }
+
+    MigrateResult withExecutionTime(long millis) {
+        return new MigrateResult(status, migrationsApplied, functionsUpdated, functionsSkipped, plan,
+                seederValidations, warnings, statements, millis);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.cairn.fleet;
+
+import dev.cairn.deploy.DeployContext;
+import dev.cairn.deploy.Deployer;
+import dev.cairn.deploy.MigrateOptions;
+import dev.cairn.deploy.MigrateResult;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.pool.Login;
+import dev.cairn.pool.PoolManager;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Migrates one database to a target bundle. The desired state comes from the template database
+ * holding the target's content (built now if there is none, so new tenants of that version are a
+ * copy too); the migrate itself is one transaction in the database under its deploy lock. After a
+ * real change the control database records the new version and checksum, and the /call
+ * directory forgets the old record so the next call reads the new catalog.
+ *
+ * <p>A database the registry does not know but that exists under the platform's name (a database
+ * the StoneScript gateway managed) is adopted: migrated as Cairn's own user, then recorded.
+ */
+public final class DatabaseMigrator {
+
+    private final Registry registry;
+    private final PoolManager pools;
+    private final Deployer deployer;
+    private final Provisioner provisioner;
+    private final Templates templates;
+    private final PlatformRoles roles;
+    private final DatabaseDirectory directory;
+    private final KeyedLocks locks;
+    private final SuperuserExtensions extensions;
+
+    DatabaseMigrator(Registry registry, PoolManager pools, Deployer deployer, Provisioner provisioner,
+                     Templates templates, PlatformRoles roles, DatabaseDirectory directory, KeyedLocks locks,
+                     SuperuserExtensions extensions) {
+        this.registry = registry;
+        this.pools = pools;
+        this.deployer = deployer;
+        this.provisioner = provisioner;
+        this.templates = templates;
+        this.roles = roles;
+        this.directory = directory;
+        this.locks = locks;
+        this.extensions = extensions;
+    }
+
+    public DatabaseMigration migrate(String database, String platform, Optional<String> tenant, MigrationTarget target,
+                                     MigrateOptions options, RequestMeta meta) {
+        Optional<DatabaseRecord> record = registry.database(database);
+        if (record.isPresent() ? !record.get().platform().equals(platform) : !provisioner.exists(database)) {
+            throw new CairnException(Problem.of(ErrorCode.DATABASE_NOT_FOUND, "database " + database
+                    + " does not exist; create it first").with("database", database));
+        }
+        return locks.with("database:" + database, () -> run(database, platform, tenant, record.isPresent(), target,
+                options, meta));
+    }
+
+    private DatabaseMigration run(String database, String platform, Optional<String> tenant, boolean recorded,
+                                  MigrationTarget target, MigrateOptions options, RequestMeta meta) {
+        DeployContext ctx = new DeployContext(meta.requestId(), meta.actor(), platform, target.schemaName(),
+                target.checksum());
+        Optional<Login> owner = roles.ensure(platform);
+        Templates.Template template = templates.ensure(target.bundle(), ctx, owner, extensions.of(target.bundle()));
+        if (!options.dryRun()) {
+            provisioner.installAsCairn(database, extensions.of(target.bundle()));
+        }
+        // An adopted database belongs to whoever created it: it is migrated as Cairn's own user.
+        Optional<Login> login = recorded ? owner : Optional.empty();
+        MigrateResult result;
+        try (Connection c = pools.unpooled(database, login)) {
+            result = deployer.migrate(c, target.bundle(), template.desired(), options, ctx);
+        } catch (SQLException e) {
+            throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "cannot connect to " + database + ": "
+                    + e.getMessage()).with("database", database), e);
+        } catch (CairnException e) {
+            throw e.problem().fields().containsKey("database") ? e : e.with("database", database);
+        }
+        if (!options.dryRun() && target.version().isPresent()) {
+            SchemaVersion version = target.version().get();
+            registry.inTransaction(c -> {
+                Registry.recordMigrated(c, database, platform, tenant, version, target.checksum());
+                return null;
+            });
+            directory.forget(database);
+        }
+        return new DatabaseMigration(database, target.schemaName(), result);
+    }
+}

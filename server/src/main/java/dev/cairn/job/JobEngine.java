@@ -1,0 +1,227 @@
+package dev.cairn.job;
+
+import dev.cairn.deploy.MigrateOptions;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.fleet.ControlDatabase;
+import dev.cairn.fleet.DatabaseMigrator;
+import dev.cairn.fleet.MigrationTarget;
+import dev.cairn.fleet.Registrar;
+import dev.cairn.fleet.Registry;
+import dev.cairn.fleet.RequestMeta;
+import dev.cairn.fleet.SchemaVersion;
+import dev.cairn.sql.Locks;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fleet migrations as jobs in the control database. A job runs on a virtual thread of the
+ * process that started it, which holds the job's session advisory lock for as long as it runs;
+ * a job marked running whose lock is free belongs to a process that died and is marked
+ * {@code interrupted} (at start-up, and whenever it is read). Resuming re-runs every database
+ * that did not finish: safe, because each database's migrate is one transaction and tracked.
+ */
+public final class JobEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobEngine.class);
+    static final int DEFAULT_CONCURRENCY = 8;
+
+    private final JobStore store;
+    private final Registry registry;
+    private final Registrar registrar;
+    private final ControlDatabase control;
+    private final int maxConcurrency;
+    private final Map<UUID, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+
+    /** @param maxConcurrency the most databases migrated at once (each holds one connection) */
+    public JobEngine(ControlDatabase control, Registry registry, Registrar registrar, int maxConcurrency) {
+        this.store = new JobStore(control);
+        this.control = control;
+        this.registry = registry;
+        this.registrar = registrar;
+        this.maxConcurrency = Math.max(1, maxConcurrency);
+    }
+
+    /** A created job: what {@code 202} answers. */
+    public record Started(UUID id, String status, int total) {
+    }
+
+    /** Marks every job left running by a dead process as interrupted. */
+    public void recover() {
+        for (UUID id : store.activeJobs()) {
+            if (!running.containsKey(id) && !store.alive(id) && store.interrupt(id)) {
+                LOG.warn("job {} was interrupted (its process stopped); resume it with POST /v2/migrate-all/{}/resume",
+                        id, id);
+            }
+        }
+    }
+
+    /** Starts a job in the background. 409 with its id if the platform already has one running. */
+    public Started start(FleetSpec spec) {
+        int concurrency = concurrency(spec);
+        List<JobStore.Item> items = new java.util.ArrayList<>();
+        for (int i = 0; i < spec.items().size(); i++) {
+            items.add(new JobStore.Item(i, spec.items().get(i).database(), spec.items().get(i).versionId()));
+        }
+        store.activeJob(spec.platform()).ifPresent(active -> recover());
+        UUID id = store.create(spec.platform(), spec.schemaName(), spec.optionsJson(concurrency), spec.meta(), items);
+        launch(id, spec.platform(), spec.options(), spec.stopOnError(), concurrency, spec.meta());
+        return new Started(id, "running", items.size());
+    }
+
+    /** Re-runs the databases of a job that did not finish, failed or were skipped. */
+    public Started resume(UUID id, RequestMeta meta) {
+        JobView job = view(id);
+        if (!job.finished()) {
+            throw store.alreadyRunning(job.platform());
+        }
+        if (job.status().equals("completed")) {
+            return new Started(id, "completed", job.total());
+        }
+        store.reopen(id, job.platform());
+        Map<String, Object> options = job.options();
+        int concurrency = options.get("concurrency") instanceof Number n ? n.intValue() : maxConcurrency;
+        launch(id, job.platform(), FleetSpec.options(options), "stop".equals(options.get("on_error")),
+                Math.min(concurrency, maxConcurrency), meta);
+        return new Started(id, "running", job.total());
+    }
+
+    /**
+     * A dry run of an uploaded bundle: the same canary-first run, answered directly and stored
+     * nowhere (the bundle is not stored either, so it cannot become what new tenants get).
+     */
+    public List<ItemOutcome> dryRun(String platform, List<Map.Entry<String, MigrationTarget>> databases,
+                                    MigrateOptions options, OptionalInt requested, RequestMeta meta) {
+        List<FleetRun.Work> work = new java.util.ArrayList<>();
+        for (var entry : databases) {
+            work.add(new FleetRun.Work(work.size(), entry.getKey(), platform, Optional.empty(), entry.getValue()));
+        }
+        FleetRun.Listener quiet = new FleetRun.Listener() {
+            @Override
+            public void started(FleetRun.Work w) {
+            }
+
+            @Override
+            public void finished(FleetRun.Work w, ItemOutcome outcome) {
+            }
+        };
+        return FleetRun.run(work, true, options, FleetRun.OnError.CONTINUE,
+                Math.max(1, Math.min(requested.orElse(DEFAULT_CONCURRENCY), maxConcurrency)), registrar.migrator(),
+                meta, quiet, closing::get);
+    }
+
+    public JobView view(UUID id) {
+        JobView job = store.view(id).orElseThrow(() -> new CairnException(Problem.of(ErrorCode.JOB_NOT_FOUND,
+                "job " + id + " does not exist")));
+        if (!job.finished() && !running.containsKey(id) && !store.alive(id) && store.interrupt(id)) {
+            return store.view(id).orElseThrow();
+        }
+        return job;
+    }
+
+    /** Waits for a job this process runs to end, then reads it. */
+    public JobView await(UUID id) {
+        CompletableFuture<Void> done = running.get(id);
+        if (done != null) {
+            done.join();
+        }
+        return view(id);
+    }
+
+    private void launch(UUID id, String platform, MigrateOptions options, boolean stopOnError, int concurrency,
+                        RequestMeta meta) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        running.put(id, done);
+        Thread.ofVirtual().name("job-" + id).start(() -> {
+            try {
+                run(id, platform, options, stopOnError, concurrency, meta);
+            } catch (RuntimeException e) {
+                LOG.error("job {} failed unexpectedly", id, e);
+                store.finish(id, "failed");
+            } finally {
+                running.remove(id);
+                done.complete(null);
+            }
+        });
+    }
+
+    private void run(UUID id, String platform, MigrateOptions options, boolean stopOnError, int concurrency,
+                     RequestMeta meta) {
+        try (Connection lock = control.connection()) {
+            if (!Locks.JOB.trySession(lock, id.toString())) {
+                return; // another process runs it
+            }
+            try {
+                List<JobStore.Item> items = store.unfinished(id);
+                boolean canaryPending = !items.isEmpty() && items.get(0).position() == 0;
+                List<FleetRun.Work> work = work(platform, items);
+                DatabaseMigrator migrator = registrar.migrator();
+                List<ItemOutcome> outcomes = FleetRun.run(work, canaryPending, options,
+                        stopOnError ? FleetRun.OnError.STOP : FleetRun.OnError.CONTINUE, concurrency, migrator, meta,
+                        listener(id), closing::get);
+                store.finish(id, closing.get() ? "interrupted" : status(store.view(id).orElseThrow()));
+                LOG.info("job {} for platform {}: {} database(s) done", id, platform, outcomes.size());
+            } finally {
+                Locks.JOB.releaseSession(lock, id.toString());
+            }
+        } catch (SQLException e) {
+            throw Registry.controlFailure(e);
+        }
+    }
+
+    private List<FleetRun.Work> work(String platform, List<JobStore.Item> items) {
+        Map<Long, SchemaVersion> versions = new HashMap<>();
+        return items.stream().map(item -> {
+            SchemaVersion version = versions.computeIfAbsent(item.versionId(), v -> registry.version(v).orElseThrow());
+            MigrationTarget target = registrar.target(version, version.variant());
+            return new FleetRun.Work(item.position(), item.database(), platform, Optional.empty(), target);
+        }).toList();
+    }
+
+    private FleetRun.Listener listener(UUID id) {
+        return new FleetRun.Listener() {
+            @Override
+            public void started(FleetRun.Work work) {
+                store.itemStarted(id, work.position());
+            }
+
+            @Override
+            public void finished(FleetRun.Work work, ItemOutcome outcome) {
+                store.itemFinished(id, work.position(), outcome);
+            }
+        };
+    }
+
+    /** completed: every database fine; failed: none fine; partial: some. */
+    static String status(JobView job) {
+        int ok = job.count("completed") + job.count("unchanged");
+        int bad = job.count("failed") + job.count("skipped") + job.count("pending") + job.count("running");
+        return bad == 0 ? "completed" : ok == 0 ? "failed" : "partial";
+    }
+
+    private int concurrency(FleetSpec spec) {
+        return Math.max(1, Math.min(spec.concurrency().orElse(DEFAULT_CONCURRENCY), maxConcurrency));
+    }
+
+    /** New databases stop being started; a job cut short this way ends interrupted and can be resumed. */
+    @Override
+    public void close() {
+        closing.set(true);
+        for (CompletableFuture<Void> f : running.values()) {
+            f.join();
+        }
+    }
+}
