@@ -56,12 +56,14 @@ public final class DatabaseMigrator {
             throw new CairnException(Problem.of(ErrorCode.DATABASE_NOT_FOUND, "database " + database
                     + " does not exist; create it first").with("database", database));
         }
-        return locks.with("database:" + database, () -> run(database, platform, tenant, record.isPresent(), target,
-                options, meta));
+        return locks.with("database:" + database, () -> run(database, platform, tenant, record, target, options,
+                meta));
     }
 
-    private DatabaseMigration run(String database, String platform, Optional<String> tenant, boolean recorded,
-                                  MigrationTarget target, MigrateOptions options, RequestMeta meta) {
+    private DatabaseMigration run(String database, String platform, Optional<String> tenant,
+                                  Optional<DatabaseRecord> record, MigrationTarget target, MigrateOptions options,
+                                  RequestMeta meta) {
+        boolean recorded = record.isPresent();
         DeployContext ctx = new DeployContext(meta.requestId(), meta.actor(), platform, target.schemaName(),
                 target.checksum());
         Optional<Login> owner = roles.ensure(platform);
@@ -80,7 +82,7 @@ public final class DatabaseMigrator {
         } catch (CairnException e) {
             throw e.problem().fields().containsKey("database") ? e : e.with("database", database);
         }
-        if (!options.dryRun() && target.version().isPresent()) {
+        if (!options.dryRun() && target.version().isPresent() && !alreadyRecorded(record, target, result)) {
             SchemaVersion version = target.version().get();
             registry.inTransaction(c -> {
                 Registry.recordMigrated(c, database, platform, tenant, version, target.checksum());
@@ -89,5 +91,13 @@ public final class DatabaseMigrator {
             directory.forget(database);
         }
         return new DatabaseMigration(database, target.schemaName(), result);
+    }
+
+    /** An unchanged database already recorded at this version needs no control-database write. */
+    private static boolean alreadyRecorded(Optional<DatabaseRecord> record, MigrationTarget target,
+                                           MigrateResult result) {
+        return result.status().equals("unchanged") && record.isPresent()
+                && record.get().versionId() == target.version().orElseThrow().id()
+                && record.get().checksum().equals(target.checksum());
     }
 }

@@ -42,6 +42,8 @@ final class Templates {
     private final PoolManager pools;
     private final Deployer deployer;
     private final KeyedLocks locks;
+    private final java.util.Map<String, Template> ready = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int READY_CACHE_SIZE = 32;
 
     Templates(Registry registry, Provisioner provisioner, PoolManager pools, Deployer deployer, KeyedLocks locks) {
         this.registry = registry;
@@ -77,12 +79,30 @@ final class Templates {
             Registry.ensurePlatform(c, ctx.platform());
             Registry.saveTemplate(c, database, ctx.platform(), ctx.checksum(), write(built.summary()),
                     write(built.desired()));
+            remember(built);
             return built;
         }));
     }
 
+    /**
+     * Templates are content-addressed and never change once sealed, so what was read once is kept
+     * (a fleet migrate asks for the same template for every database). Bounded: a reset when full.
+     */
     private Optional<Template> ready(String database) {
-        return registry.template(database).flatMap(t -> usable(database, t));
+        Template known = ready.get(database);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Template> found = registry.template(database).flatMap(t -> usable(database, t));
+        found.ifPresent(this::remember);
+        return found;
+    }
+
+    private void remember(Template template) {
+        if (ready.size() >= READY_CACHE_SIZE) {
+            ready.clear();
+        }
+        ready.put(template.database(), template);
     }
 
     /** A recorded template is usable when its database exists and its desired state was kept (V3 on). */
