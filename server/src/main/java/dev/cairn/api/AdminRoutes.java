@@ -33,11 +33,12 @@ final class AdminRoutes {
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
-        table.get(routing, "/admin/databases", guarded(this::databases));
-        table.post(routing, "/admin/create-tenant", guarded(this::createTenant));
+        table.get(routing, "/admin/databases", guarded(services, this::databases));
+        table.post(routing, "/admin/create-tenant", guarded(services, this::createTenant));
     }
 
-    private Handler guarded(Handler handler) {
+    /** The admin bearer token first (401/503), then the route; every /admin route is wrapped in it. */
+    static Handler guarded(Services services, Handler handler) {
         return (req, res) -> {
             services.adminToken().check(req.headers().first(HeaderNames.AUTHORIZATION));
             handler.handle(req, res);
@@ -53,9 +54,7 @@ final class AdminRoutes {
     }
 
     private Map<String, Object> listing(String platform) {
-        if (!services.registry().platformExists(platform)) {
-            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND, "platform " + platform + " is not registered"));
-        }
+        services.registry().requirePlatform(platform, "");
         List<DatabaseRecord> records = services.registry().databases(platform);
         Map<String, Long> sizes = sizes(records.stream().map(DatabaseRecord::name).toList());
         List<Map<String, Object>> databases = records.stream().map(r -> {

@@ -87,10 +87,7 @@ final class MigrateRoutes {
     private Map<String, Object> fleetV1(String platform, byte[] archive, MigrateOptions options,
                                         OptionalInt concurrency, RequestMeta meta) {
         long started = System.nanoTime();
-        if (!services.registry().platformExists(platform)) {
-            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND, "platform " + platform
-                    + " is not registered; POST /register its bundle first"));
-        }
+        services.registry().requirePlatform(platform, "; POST /register its bundle first");
         List<DatabaseRecord> fleet = services.registry().databases(platform).stream()
                 .filter(d -> d.isMain() ? d.schemaName().equals(Names.MAIN)
                         : d.schemaName().equals("tenant") || d.schemaName().equals(Names.MAIN))
@@ -210,10 +207,7 @@ final class MigrateRoutes {
     // ---- request parts -------------------------------------------------------------------------
 
     private SchemaVersion latest(String platform, String schema) {
-        if (!services.registry().platformExists(platform)) {
-            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND, "platform " + platform
-                    + " is not registered"));
-        }
+        services.registry().requirePlatform(platform, "");
         return services.registry().latestVersion(platform, schema).orElseThrow(() -> new CairnException(Problem.of(
                 ErrorCode.SCHEMA_NOT_FOUND, "platform " + platform + " has no schema " + schema
                         + "; POST /platform/" + platform + "/schema it first")));

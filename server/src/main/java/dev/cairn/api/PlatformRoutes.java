@@ -37,17 +37,10 @@ final class PlatformRoutes {
         table.get(routing, "/platform/{platform}/schemas", this::schemas);
         table.get(routing, "/platform/{platform}/databases", this::databases);
         table.get(routing, "/platforms", this::platforms);
-        table.get(routing, "/admin/platforms", admin(this::platforms));
+        table.get(routing, "/admin/platforms", AdminRoutes.guarded(services, this::platforms));
         table.post(routing, "/database/create", this::createDatabase);
         table.post(routing, "/admin/database/create", this::createDatabase);
-        table.post(routing, "/admin/platform-token", admin(this::issueToken));
-    }
-
-    private io.helidon.webserver.http.Handler admin(io.helidon.webserver.http.Handler handler) {
-        return (req, res) -> {
-            services.adminToken().check(req.headers().first(HeaderNames.AUTHORIZATION));
-            handler.handle(req, res);
-        };
+        table.post(routing, "/admin/platform-token", AdminRoutes.guarded(services, this::issueToken));
     }
 
     private void registerPlatform(ServerRequest req, ServerResponse res) {
@@ -73,7 +66,7 @@ final class PlatformRoutes {
         RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
         boolean[] created = {false};
         SchemaVersion version = Responses.audited(services, meta, "upload-schema", Optional.of(platform), () -> {
-            requirePlatform(platform);
+            services.registry().requirePlatform(platform, "; POST /platform/register it first");
             Optional<SchemaVersion> before = services.registry().latestVersion(platform, schema);
             MigrationTarget stored = services.registrar().upload(platform, schema, archive,
                     SchemaVersion.variantOf(schema), true);
@@ -92,7 +85,7 @@ final class PlatformRoutes {
 
     private void schemas(ServerRequest req, ServerResponse res) {
         String platform = pathPlatform(req);
-        requirePlatform(platform);
+        services.registry().requirePlatform(platform, "; POST /platform/register it first");
         List<Map<String, Object>> schemas = services.registry().schemas(platform).stream().map(s -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.latest().schemaName());
@@ -105,7 +98,7 @@ final class PlatformRoutes {
 
     private void databases(ServerRequest req, ServerResponse res) {
         String platform = pathPlatform(req);
-        requirePlatform(platform);
+        services.registry().requirePlatform(platform, "; POST /platform/register it first");
         Optional<String> schema = req.query().first("schema").filter(s -> !s.isBlank()).map(Names::schema);
         List<DatabaseRecord> records = schema.map(s -> services.registry().databases(platform, s))
                 .orElseGet(() -> services.registry().databases(platform));
@@ -163,13 +156,6 @@ final class PlatformRoutes {
         String platform = Names.platform(req.path().pathParameters().get("platform"));
         services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
         return platform;
-    }
-
-    private void requirePlatform(String platform) {
-        if (!services.registry().platformExists(platform)) {
-            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND, "platform " + platform
-                    + " is not registered; POST /platform/register it first"));
-        }
     }
 
     private static Map<String, Object> schemaFields(SchemaVersion v) {

@@ -120,10 +120,7 @@ public final class Registrar {
                     .with("field", "tenant_id"));
         }
         String database = checkedName(platform, tenant);
-        if (!registry.platformExists(platform)) {
-            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND,
-                    "platform " + platform + " is not registered; POST /register its bundle first"));
-        }
+        registry.requirePlatform(platform, "; POST /register its bundle first");
         SchemaVersion version = registry.latestVersion(platform, "tenant")
                 .or(() -> registry.latestVersionOfPlatform(platform))
                 .orElseThrow(() -> new CairnException(Problem.of(ErrorCode.SCHEMA_NOT_FOUND,
@@ -143,10 +140,7 @@ public final class Registrar {
         String schema = Names.schema(schemaName);
         Optional<String> id = databaseId.map(String::strip).filter(s -> !s.isEmpty()).map(Names::databaseId);
         String database = checked(Names.database(platform, schema, id));
-        if (!registry.platformExists(platform)) {
-            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND,
-                    "platform " + platform + " is not registered; POST /platform/register it first"));
-        }
+        registry.requirePlatform(platform, "; POST /platform/register it first");
         SchemaVersion version = registry.latestVersion(platform, schema)
                 .orElseThrow(() -> new CairnException(Problem.of(ErrorCode.SCHEMA_NOT_FOUND, "platform " + platform
                         + " has no schema " + schema + "; POST /platform/" + platform + "/schema it first")));

@@ -130,12 +130,6 @@ public final class Registry {
                 rs -> new SchemaSummary(version(rs), rs.getInt(11)), platform);
     }
 
-    /** An existing version with exactly this content, if one is stored. */
-    public Optional<SchemaVersion> versionWithContent(String platform, String schemaName, String checksum) {
-        return query("SELECT " + VERSION_COLUMNS + " FROM schema_versions WHERE platform = ? AND schema_name = ?"
-                + " AND checksum = ?", Registry::version, platform, schemaName, checksum).stream().findFirst();
-    }
-
     /** Stores a platform token's SHA-256 (hex); the token itself is never stored. */
     public void saveToken(String platform, String tokenHash) {
         inTransaction(c -> {
@@ -152,6 +146,17 @@ public final class Registry {
     public Optional<String> tokenPlatform(String tokenHash) {
         return query("SELECT platform FROM platform_tokens WHERE token_hash = ?", rs -> rs.getString(1), tokenHash)
                 .stream().findFirst();
+    }
+
+    /**
+     * 404 {@code platform_not_found} unless the platform is registered; {@code hint} (may be
+     * empty) tells the client what to do, e.g. {@code "; POST /platform/register it first"}.
+     */
+    public void requirePlatform(String platform, String hint) {
+        if (!platformExists(platform)) {
+            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND,
+                    "platform " + platform + " is not registered" + hint));
+        }
     }
 
     public boolean platformExists(String platform) {

@@ -36,10 +36,7 @@ public final class PlatformTokens {
 
     /** A new token for a registered platform: 404 if there is no such platform. */
     public String issue(String platform) {
-        if (!registry.platformExists(platform)) {
-            throw new CairnException(Problem.of(ErrorCode.PLATFORM_NOT_FOUND, "platform " + platform
-                    + " is not registered"));
-        }
+        registry.requirePlatform(platform, "");
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);

@@ -71,7 +71,7 @@ public final class JobEngine implements AutoCloseable {
 
     /** Starts a job in the background. 409 with its id if the platform already has one running. */
     public Started start(FleetSpec spec) {
-        int concurrency = concurrency(spec);
+        int concurrency = capped(spec.concurrency());
         List<JobStore.Item> items = new java.util.ArrayList<>();
         for (int i = 0; i < spec.items().size(); i++) {
             items.add(new JobStore.Item(i, spec.items().get(i).database(), spec.items().get(i).versionId()));
@@ -93,9 +93,10 @@ public final class JobEngine implements AutoCloseable {
         }
         store.reopen(id, job.platform());
         Map<String, Object> options = job.options();
-        int concurrency = options.get("concurrency") instanceof Number n ? n.intValue() : maxConcurrency;
+        OptionalInt stored = options.get("concurrency") instanceof Number n ? OptionalInt.of(n.intValue())
+                : OptionalInt.empty();
         launch(id, job.platform(), FleetSpec.options(options), "stop".equals(options.get("on_error")),
-                Math.min(concurrency, maxConcurrency), meta);
+                capped(stored), meta);
         return new Started(id, "running", job.total());
     }
 
@@ -118,8 +119,7 @@ public final class JobEngine implements AutoCloseable {
             public void finished(FleetRun.Work w, ItemOutcome outcome) {
             }
         };
-        return FleetRun.run(work, true, options, FleetRun.OnError.CONTINUE,
-                Math.max(1, Math.min(requested.orElse(DEFAULT_CONCURRENCY), maxConcurrency)), registrar.migrator(),
+        return FleetRun.run(work, true, options, FleetRun.OnError.CONTINUE, capped(requested), registrar.migrator(),
                 meta, quiet, closing::get);
     }
 
@@ -212,8 +212,9 @@ public final class JobEngine implements AutoCloseable {
         return bad == 0 ? "completed" : ok == 0 ? "failed" : "partial";
     }
 
-    private int concurrency(FleetSpec spec) {
-        return Math.max(1, Math.min(spec.concurrency().orElse(DEFAULT_CONCURRENCY), maxConcurrency));
+    /** What the client asked for (default 8), never above what the connection budget allows. */
+    private int capped(OptionalInt requested) {
+        return Math.max(1, Math.min(requested.orElse(DEFAULT_CONCURRENCY), maxConcurrency));
     }
 
     /** New databases stop being started; a job cut short this way ends interrupted and can be resumed. */
