@@ -56,6 +56,9 @@ public final class Deployer {
     public MigrateResult migrate(Connection c, Bundle bundle, DesiredState desired, MigrateOptions options,
                                  DeployContext ctx) {
         long started = System.nanoTime();
+        if (!options.force() && UpToDate.probe(c, ctx.checksum())) {
+            return MigrateResult.unchanged((System.nanoTime() - started) / 1_000_000);
+        }
         try {
             if (!options.dryRun()) {
                 addEnumValues(c, desired);
@@ -65,7 +68,7 @@ public final class Deployer {
                 begin(c);
                 Tracking.install(c);
                 MigrateResult result = Migrator.migrate(new Migration(c, options), bundle, desired, ctx);
-                if (options.dryRun() || result.status().equals("unchanged")) {
+                if (options.dryRun()) {
                     c.rollback();
                 } else {
                     c.commit();

@@ -24,6 +24,12 @@ public record MigrateResult(String status, List<String> migrationsApplied, int f
         statements = List.copyOf(statements);
     }
 
+    /** Nothing to do: the database already holds the bundle. */
+    static MigrateResult unchanged(long millis) {
+        return new MigrateResult("unchanged", List.of(), 0, 0, new Plan(List.of()), List.of(), List.of(), List.of(),
+                millis);
+    }
+
     public int tablesChanged() {
         return (int) plan.changes().stream().map(c -> c.table()).distinct().count();
     }

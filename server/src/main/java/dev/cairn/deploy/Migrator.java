@@ -26,7 +26,11 @@ final class Migrator {
 
     static MigrateResult migrate(Migration m, Bundle bundle, DesiredState desired, DeployContext ctx) throws SQLException {
         Adoption.adopt(m, bundle);
-        if (!m.options.force() && upToDate(m, ctx.checksum())) {
+        if (!m.options.force() && UpToDate.inTransaction(m, ctx.checksum())) {
+            // Nothing to deploy; only bookkeeping is written (committed unless a dry run): what
+            // adoption took over, and the routine OIDs the next probe reads.
+            Tracking.refreshRoutines(m.connection);
+            Tracking.writeChangelog(m.connection, ctx, m.changes);
             return result(m, "unchanged", List.of(), new FunctionSync.Outcome(0, 0), new Plan(List.of()), List.of());
         }
         ExtensionStep.run(m.connection, bundle.in(Folder.EXTENSIONS), m.changes);
@@ -71,13 +75,6 @@ final class Migrator {
             m.changes.add(new Change("table", change.table(), change.type()
                     + (change.column().isEmpty() ? "" : " " + change.column()), null, null));
         }
-    }
-
-    /** Same bundle as the last deploy and every tracked routine still there: nothing to do. */
-    private static boolean upToDate(Migration m, String checksum) {
-        List<String> last = m.strings("SELECT checksum FROM cairn.deployments ORDER BY id DESC LIMIT 1");
-        return !last.isEmpty() && last.get(0).equals(checksum)
-                && m.strings("SELECT 1 FROM cairn.functions WHERE to_regprocedure(signature) IS NULL LIMIT 1").isEmpty();
     }
 
     private static MigrateResult result(Migration m, String status, List<String> migrations,

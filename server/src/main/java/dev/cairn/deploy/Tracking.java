@@ -18,7 +18,7 @@ final class Tracking {
             CREATE TABLE IF NOT EXISTS cairn.deployments (
                 id bigserial PRIMARY KEY, platform text NOT NULL, schema_name text NOT NULL,
                 checksum text NOT NULL, kind text NOT NULL, request_id text, actor text,
-                deployed_at timestamptz NOT NULL DEFAULT now())""",
+                deployed_at timestamptz NOT NULL DEFAULT now(), routines oid[])""",
             """
             CREATE TABLE IF NOT EXISTS cairn.migrations (
                 name text PRIMARY KEY, checksum text NOT NULL, executed boolean NOT NULL,
@@ -43,15 +43,29 @@ final class Tracking {
             """
             CREATE TABLE IF NOT EXISTS cairn.changelog (
                 id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), request_id text, actor text,
-                kind text NOT NULL, object text NOT NULL, action text NOT NULL, source_file text, checksum text)""");
+                kind text NOT NULL, object text NOT NULL, action text NOT NULL, source_file text, checksum text)""",
+            // Added later: databases deployed before it get the column on their next migrate.
+            "ALTER TABLE cairn.deployments ADD COLUMN IF NOT EXISTS routines oid[]");
+
+    /**
+     * The OIDs of every tracked routine, or NULL when one of them no longer exists. Kept on each
+     * deployment row so that "is every routine still there" is a cheap lookup by OID (see
+     * {@link UpToDate}) instead of parsing every signature again.
+     */
+    private static final String ROUTINE_OIDS = """
+            (SELECT CASE WHEN count(*) FILTER (WHERE r.oid IS NULL) = 0 THEN coalesce(array_agg(r.oid ORDER BY r.oid), '{}') END
+             FROM (SELECT to_regprocedure(signature)::oid AS oid FROM cairn.functions) r)""";
 
     private Tracking() {
     }
 
-    /** Creates the tracking tables; when the last of them exists already it runs no DDL at all. */
+    /** Creates the tracking tables; when the newest part of them exists already it runs no DDL at all. */
     static void install(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
-            try (var rs = st.executeQuery("SELECT to_regclass('cairn.changelog') IS NOT NULL")) {
+            try (var rs = st.executeQuery("""
+                    SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('cairn.deployments')
+                                   AND attname = 'routines' AND NOT attisdropped)
+                       AND to_regclass('cairn.changelog') IS NOT NULL""")) {
                 if (rs.next() && rs.getBoolean(1)) {
                     return;
                 }
@@ -64,8 +78,8 @@ final class Tracking {
 
     static void recordDeployment(Connection c, DeployContext ctx, String kind) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO cairn.deployments (platform, schema_name, checksum, kind, request_id, actor)
-                VALUES (?, ?, ?, ?, ?, ?)""")) {
+                INSERT INTO cairn.deployments (platform, schema_name, checksum, kind, request_id, actor, routines)
+                VALUES (?, ?, ?, ?, ?, ?, """ + ROUTINE_OIDS + ")")) {
             ps.setString(1, ctx.platform());
             ps.setString(2, ctx.schemaName());
             ps.setString(3, ctx.checksum());
@@ -73,6 +87,17 @@ final class Tracking {
             ps.setString(5, ctx.requestId());
             ps.setString(6, ctx.actor());
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Brings the last deployment's routine OIDs up to date (a routine dropped and created again by
+     * hand has a new OID; older rows have none), so the next no-op migrate takes the fast path.
+     */
+    static void refreshRoutines(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE cairn.deployments SET routines = " + ROUTINE_OIDS
+                    + " WHERE id = (SELECT max(id) FROM cairn.deployments) AND routines IS DISTINCT FROM " + ROUTINE_OIDS);
         }
     }
 

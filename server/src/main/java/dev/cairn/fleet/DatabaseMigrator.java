@@ -11,6 +11,7 @@ import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,7 +52,16 @@ public final class DatabaseMigrator {
 
     public DatabaseMigration migrate(String database, String platform, Optional<String> tenant, MigrationTarget target,
                                      MigrateOptions options, RequestMeta meta) {
-        Optional<DatabaseRecord> record = registry.database(database);
+        return migrate(database, platform, tenant, registry.database(database), target, options, meta);
+    }
+
+    /**
+     * The same, for a caller that has already read the database's record (a fleet job reads all
+     * of them in one query); an empty record means "not in the registry", as for a lookup.
+     */
+    public DatabaseMigration migrate(String database, String platform, Optional<String> tenant,
+                                     Optional<DatabaseRecord> record, MigrationTarget target, MigrateOptions options,
+                                     RequestMeta meta) {
         if (record.isPresent() ? !record.get().platform().equals(platform) : !provisioner.exists(database)) {
             throw new CairnException(Problem.of(ErrorCode.DATABASE_NOT_FOUND, "database " + database
                     + " does not exist; create it first").with("database", database));
@@ -67,9 +77,10 @@ public final class DatabaseMigrator {
         DeployContext ctx = new DeployContext(meta.requestId(), meta.actor(), platform, target.schemaName(),
                 target.checksum());
         Optional<Login> owner = roles.ensure(platform);
-        Templates.Template template = templates.ensure(target.bundle(), ctx, owner, extensions.of(target.bundle()));
+        List<String> superuserExtensions = extensions.of(target.bundle());
+        Templates.Template template = templates.ensure(target.bundle(), ctx, owner, superuserExtensions);
         if (!options.dryRun()) {
-            provisioner.installAsCairn(database, extensions.of(target.bundle()));
+            provisioner.installAsCairn(database, superuserExtensions);
         }
         // An adopted database belongs to whoever created it: it is migrated as Cairn's own user.
         Optional<Login> login = recorded ? owner : Optional.empty();

@@ -2,6 +2,7 @@ package dev.cairn.job;
 
 import dev.cairn.deploy.MigrateOptions;
 import dev.cairn.fleet.DatabaseMigrator;
+import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.MigrationTarget;
 import dev.cairn.fleet.RequestMeta;
 import java.util.ArrayList;
@@ -20,8 +21,12 @@ import java.util.function.BooleanSupplier;
  */
 final class FleetRun {
 
-    /** One database to migrate; {@code position} 0 is the canary. */
-    record Work(int position, String database, String platform, Optional<String> tenant, MigrationTarget target) {
+    /**
+     * One database to migrate; {@code position} 0 is the canary. {@code record} is its registry
+     * row as read when the run was planned (empty: a database the registry does not know).
+     */
+    record Work(int position, String database, String platform, Optional<String> tenant,
+                Optional<DatabaseRecord> record, MigrationTarget target) {
     }
 
     interface Listener {
@@ -96,7 +101,8 @@ final class FleetRun {
         listener.started(w);
         ItemOutcome outcome;
         try {
-            outcome = ItemOutcome.of(migrator.migrate(w.database(), w.platform(), w.tenant(), w.target(), options, meta));
+            outcome = ItemOutcome.of(migrator.migrate(w.database(), w.platform(), w.tenant(), w.record(), w.target(),
+                    options, meta));
         } catch (RuntimeException e) {
             outcome = ItemOutcome.failed(w.database(), e);
         }

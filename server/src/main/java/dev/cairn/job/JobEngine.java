@@ -6,6 +6,7 @@ import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.DatabaseMigrator;
+import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.MigrationTarget;
 import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
@@ -107,8 +108,10 @@ public final class JobEngine implements AutoCloseable {
     public List<ItemOutcome> dryRun(String platform, List<Map.Entry<String, MigrationTarget>> databases,
                                     MigrateOptions options, OptionalInt requested, RequestMeta meta) {
         List<FleetRun.Work> work = new java.util.ArrayList<>();
+        Map<String, DatabaseRecord> records = records(platform);
         for (var entry : databases) {
-            work.add(new FleetRun.Work(work.size(), entry.getKey(), platform, Optional.empty(), entry.getValue()));
+            work.add(new FleetRun.Work(work.size(), entry.getKey(), platform, Optional.empty(),
+                    record(records, entry.getKey()), entry.getValue()));
         }
         FleetRun.Listener quiet = new FleetRun.Listener() {
             @Override
@@ -169,9 +172,12 @@ public final class JobEngine implements AutoCloseable {
                 boolean canaryPending = !items.isEmpty() && items.get(0).position() == 0;
                 List<FleetRun.Work> work = work(platform, items);
                 DatabaseMigrator migrator = registrar.migrator();
-                List<ItemOutcome> outcomes = FleetRun.run(work, canaryPending, options,
-                        stopOnError ? FleetRun.OnError.STOP : FleetRun.OnError.CONTINUE, concurrency, migrator, meta,
-                        listener(id), closing::get);
+                List<ItemOutcome> outcomes;
+                try (ItemWrites writes = new ItemWrites(store, id)) {
+                    outcomes = FleetRun.run(work, canaryPending, options,
+                            stopOnError ? FleetRun.OnError.STOP : FleetRun.OnError.CONTINUE, concurrency, migrator,
+                            meta, listener(writes), closing::get);
+                }
                 store.finish(id, closing.get() ? "interrupted" : status(store.view(id).orElseThrow()));
                 LOG.info("job {} for platform {}: {} database(s) done", id, platform, outcomes.size());
             } finally {
@@ -182,25 +188,40 @@ public final class JobEngine implements AutoCloseable {
         }
     }
 
+    /** The databases' records are read in one query here, not once per database while the job runs. */
     private List<FleetRun.Work> work(String platform, List<JobStore.Item> items) {
         Map<Long, SchemaVersion> versions = new HashMap<>();
+        Map<String, DatabaseRecord> records = records(platform);
         return items.stream().map(item -> {
             SchemaVersion version = versions.computeIfAbsent(item.versionId(), v -> registry.version(v).orElseThrow());
             MigrationTarget target = registrar.target(version, version.variant());
-            return new FleetRun.Work(item.position(), item.database(), platform, Optional.empty(), target);
+            return new FleetRun.Work(item.position(), item.database(), platform, Optional.empty(),
+                    record(records, item.database()), target);
         }).toList();
     }
 
-    private FleetRun.Listener listener(UUID id) {
+    private Map<String, DatabaseRecord> records(String platform) {
+        Map<String, DatabaseRecord> byName = new HashMap<>();
+        registry.databases(platform).forEach(r -> byName.put(r.name(), r));
+        return byName;
+    }
+
+    /** A database the registry does not list (one to adopt) is looked up again on its own. */
+    private Optional<DatabaseRecord> record(Map<String, DatabaseRecord> records, String database) {
+        DatabaseRecord known = records.get(database);
+        return known != null ? Optional.of(known) : registry.database(database);
+    }
+
+    private static FleetRun.Listener listener(ItemWrites writes) {
         return new FleetRun.Listener() {
             @Override
             public void started(FleetRun.Work work) {
-                store.itemStarted(id, work.position());
+                writes.started(work.position());
             }
 
             @Override
             public void finished(FleetRun.Work work, ItemOutcome outcome) {
-                store.itemFinished(id, work.position(), outcome);
+                writes.finished(work.position(), outcome);
             }
         };
     }

@@ -106,17 +106,42 @@ final class JobStore {
                 rs -> new Item(rs.getInt(1), rs.getString(2), rs.getLong(3)), id);
     }
 
-    void itemStarted(UUID id, int position) {
-        update("UPDATE job_items SET status = 'running', started_at = now() WHERE job_id = ? AND position = ?",
-                id, position);
-    }
-
-    void itemFinished(UUID id, int position, ItemOutcome outcome) {
-        update("""
-                UPDATE job_items SET status = ?, result = ?::jsonb, finished_at = now(),
-                    started_at = coalesce(started_at, now())
-                WHERE job_id = ? AND position = ?""",
-                outcome.status().equals("dry_run") ? "completed" : outcome.status(), write(outcome.fields()), id, position);
+    /**
+     * Writes a batch of item starts and ends in one transaction. A start never overwrites an end
+     * (the status must still be pending), and an end keeps a start written earlier.
+     */
+    void writeItems(UUID id, List<ItemWrites.Pending> batch) {
+        control.inTransaction(c -> {
+            try (PreparedStatement start = c.prepareStatement("""
+                    UPDATE job_items SET status = 'running', started_at = ?
+                    WHERE job_id = ? AND position = ? AND status = 'pending'""");
+                 PreparedStatement end = c.prepareStatement("""
+                    UPDATE job_items SET status = ?, result = ?::jsonb, finished_at = ?,
+                        started_at = coalesce(started_at, ?)
+                    WHERE job_id = ? AND position = ?""")) {
+                for (ItemWrites.Pending p : batch) {
+                    Timestamp started = Timestamp.from(p.startedAt());
+                    if (p.finished().isEmpty()) {
+                        start.setTimestamp(1, started);
+                        start.setObject(2, id);
+                        start.setInt(3, p.position());
+                        start.addBatch();
+                        continue;
+                    }
+                    ItemOutcome outcome = p.finished().get().outcome();
+                    end.setString(1, outcome.status().equals("dry_run") ? "completed" : outcome.status());
+                    end.setString(2, write(outcome.fields()));
+                    end.setTimestamp(3, Timestamp.from(p.finished().get().at()));
+                    end.setTimestamp(4, started);
+                    end.setObject(5, id);
+                    end.setInt(6, p.position());
+                    end.addBatch();
+                }
+                start.executeBatch();
+                end.executeBatch();
+            }
+            return null;
+        });
     }
 
     void finish(UUID id, String status) {
