@@ -18,11 +18,13 @@ import java.util.TreeSet;
 /**
  * Registers routes with Helidon and remembers them, so that a request no route takes gets a
  * JSON 405 (with {@code Allow}) when the path exists under another method, and a JSON 404
- * otherwise, never the framework's plain-text page.
+ * otherwise, never the framework's plain-text page. Each request a route takes carries its
+ * {@link MatchedRoute} in its context (for metrics and logs, which must not label by raw path),
+ * and {@link #routes()} lists what is served (the OpenAPI document is checked against it).
  */
 final class RouteTable {
 
-    private record Entry(Method method, PathMatcher path) {
+    private record Entry(Method method, PathMatcher path, MatchedRoute route) {
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -36,8 +38,17 @@ final class RouteTable {
     }
 
     private void add(HttpRouting.Builder routing, Method method, String path, Handler handler) {
-        entries.add(new Entry(method, PathMatchers.create(path)));
-        routing.route(method, path, handler);
+        MatchedRoute route = new MatchedRoute(method.text(), path);
+        entries.add(new Entry(method, PathMatchers.create(path), route));
+        routing.route(method, path, (req, res) -> {
+            req.context().register(route);
+            handler.handle(req, res);
+        });
+    }
+
+    /** Every route registered so far, in registration order. */
+    List<MatchedRoute> routes() {
+        return entries.stream().map(Entry::route).toList();
     }
 
     /** Registered last: answers every request no route took. */
