@@ -49,6 +49,14 @@ public final class Deployer {
     }
 
     /**
+     * Whether the database holds exactly this bundle, with every routine present (one cheap query,
+     * no transaction). A copy of a template is checked this way before it is handed out.
+     */
+    public boolean holds(Connection c, String checksum) throws SQLException {
+        return UpToDate.holds(c, checksum);
+    }
+
+    /**
      * An existing database: brought to the bundle in one transaction under its deploy lock, or,
      * for a dry run, everything done and then rolled back. New enum values are committed first,
      * on their own: PostgreSQL refuses to use an enum value in the transaction that added it.

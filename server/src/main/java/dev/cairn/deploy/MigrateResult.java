@@ -25,7 +25,7 @@ public record MigrateResult(String status, List<String> migrationsApplied, int f
     }
 
     /** Nothing to do: the database already holds the bundle. */
-    static MigrateResult unchanged(long millis) {
+    public static MigrateResult unchanged(long millis) {
         return new MigrateResult("unchanged", List.of(), 0, 0, new Plan(List.of()), List.of(), List.of(), List.of(),
                 millis);
     }

@@ -18,7 +18,7 @@ final class Tracking {
             CREATE TABLE IF NOT EXISTS cairn.deployments (
                 id bigserial PRIMARY KEY, platform text NOT NULL, schema_name text NOT NULL,
                 checksum text NOT NULL, kind text NOT NULL, request_id text, actor text,
-                deployed_at timestamptz NOT NULL DEFAULT now(), routines oid[])""",
+                deployed_at timestamptz NOT NULL DEFAULT now(), routines text[])""",
             """
             CREATE TABLE IF NOT EXISTS cairn.migrations (
                 name text PRIMARY KEY, checksum text NOT NULL, executed boolean NOT NULL,
@@ -45,16 +45,18 @@ final class Tracking {
                 id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), request_id text, actor text,
                 kind text NOT NULL, object text NOT NULL, action text NOT NULL, source_file text, checksum text)""",
             // Added later: databases deployed before it get the column on their next migrate.
-            "ALTER TABLE cairn.deployments ADD COLUMN IF NOT EXISTS routines oid[]");
+            "ALTER TABLE cairn.deployments ADD COLUMN IF NOT EXISTS routines text[]");
 
     /**
-     * The OIDs of every tracked routine, or NULL when one of them no longer exists. Kept on each
-     * deployment row so that "is every routine still there" is a cheap lookup by OID (see
-     * {@link UpToDate}) instead of parsing every signature again.
+     * Every tracked routine as {@code oid/namespace oid/name}, or NULL when one of them no longer
+     * exists. Kept on each deployment row so that "is every routine still there, under its name"
+     * is a lookup by OID (see {@link UpToDate}) instead of parsing every signature again.
      */
-    private static final String ROUTINE_OIDS = """
-            (SELECT CASE WHEN count(*) FILTER (WHERE r.oid IS NULL) = 0 THEN coalesce(array_agg(r.oid ORDER BY r.oid), '{}') END
-             FROM (SELECT to_regprocedure(signature)::oid AS oid FROM cairn.functions) r)""";
+    static final String ROUTINE_IDS = """
+            (SELECT CASE WHEN count(*) FILTER (WHERE p.oid IS NULL) = 0
+                         THEN coalesce(array_agg(p.oid::text || '/' || p.pronamespace::text || '/' || p.proname
+                                                 ORDER BY p.oid), '{}') END
+             FROM cairn.functions f LEFT JOIN pg_catalog.pg_proc p ON p.oid = to_regprocedure(f.signature))""";
 
     private Tracking() {
     }
@@ -79,7 +81,7 @@ final class Tracking {
     static void recordDeployment(Connection c, DeployContext ctx, String kind) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO cairn.deployments (platform, schema_name, checksum, kind, request_id, actor, routines)
-                VALUES (?, ?, ?, ?, ?, ?, """ + ROUTINE_OIDS + ")")) {
+                VALUES (?, ?, ?, ?, ?, ?, """ + ROUTINE_IDS + ")")) {
             ps.setString(1, ctx.platform());
             ps.setString(2, ctx.schemaName());
             ps.setString(3, ctx.checksum());
@@ -91,13 +93,13 @@ final class Tracking {
     }
 
     /**
-     * Brings the last deployment's routine OIDs up to date (a routine dropped and created again by
+     * Brings the last deployment's routine ids up to date (a routine dropped and created again by
      * hand has a new OID; older rows have none), so the next no-op migrate takes the fast path.
      */
     static void refreshRoutines(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.executeUpdate("UPDATE cairn.deployments SET routines = " + ROUTINE_OIDS
-                    + " WHERE id = (SELECT max(id) FROM cairn.deployments) AND routines IS DISTINCT FROM " + ROUTINE_OIDS);
+            st.executeUpdate("UPDATE cairn.deployments SET routines = " + ROUTINE_IDS
+                    + " WHERE id = (SELECT max(id) FROM cairn.deployments) AND routines IS DISTINCT FROM " + ROUTINE_IDS);
         }
     }
 

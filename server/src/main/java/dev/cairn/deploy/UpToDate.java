@@ -20,11 +20,12 @@ final class UpToDate {
                AND NOT EXISTS (SELECT 1 FROM cairn.functions WHERE to_regprocedure(signature) IS NULL)""";
 
     /**
-     * Cheap: the routine OIDs the last deployment recorded all still exist. On a new session every
-     * relation and catalog entry a query touches is read cold, so this reads one table and looks
-     * routines up by OID rather than parsing 75 signatures (a few milliseconds a database, which
-     * is most of a no-op migrate besides the connection itself). A routine dropped and created
-     * again by hand has a new OID: the probe says no, and the exact check decides.
+     * Cheap: the routines the last deployment recorded ({@link Tracking#ROUTINE_IDS}) all still
+     * exist with the same OID, schema and name. On a new session every relation and catalog entry
+     * a query touches is read cold, so this reads one table and looks routines up by OID rather
+     * than parsing every signature (milliseconds a database, which is most of a no-op migrate
+     * besides opening the connection). A routine dropped and created again by hand has a new OID:
+     * the probe says no, and the exact check decides.
      *
      * <p>It does not look for StoneScript tracking still to adopt: adoption runs in every real
      * migrate before anything else, so a database whose last Cairn deploy matches has been adopted.
@@ -32,7 +33,10 @@ final class UpToDate {
     private static final String PROBE = """
             SELECT 1 FROM cairn.deployments d
             WHERE d.id = (SELECT max(id) FROM cairn.deployments) AND d.checksum = ?
-              AND (SELECT count(*) FROM pg_catalog.pg_proc p WHERE p.oid = ANY (d.routines)) = cardinality(d.routines)""";
+              AND (SELECT count(*) FROM pg_catalog.pg_proc p
+                   WHERE p.oid = ANY (ARRAY(SELECT split_part(r, '/', 1)::oid FROM unnest(d.routines) r))
+                     AND p.oid::text || '/' || p.pronamespace::text || '/' || p.proname = ANY (d.routines))
+                  = cardinality(d.routines)""";
 
     private UpToDate() {
     }
@@ -48,6 +52,22 @@ final class UpToDate {
             // No tracking schema, or one from before routines were recorded: the full path decides
             // (and reports real failures properly).
             return false;
+        }
+    }
+
+    /**
+     * Outside a transaction, exact: the probe, or when it cannot tell (tracking from an older Cairn,
+     * a routine recreated by hand), the exact check. Errors are real failures here.
+     */
+    static boolean holds(Connection c, String checksum) throws SQLException {
+        if (probe(c, checksum)) {
+            return true;
+        }
+        try (PreparedStatement ps = c.prepareStatement(SAME_CONTENT)) {
+            ps.setString(1, checksum);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

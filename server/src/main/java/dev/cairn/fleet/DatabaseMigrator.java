@@ -93,22 +93,68 @@ public final class DatabaseMigrator {
         } catch (CairnException e) {
             throw e.problem().fields().containsKey("database") ? e : e.with("database", database);
         }
-        if (!options.dryRun() && target.version().isPresent() && !alreadyRecorded(record, target, result)) {
-            SchemaVersion version = target.version().get();
-            registry.inTransaction(c -> {
-                Registry.recordMigrated(c, database, platform, tenant, version, target.checksum());
-                return null;
-            });
-            directory.forget(database);
+        if (!options.dryRun() && target.version().isPresent()) {
+            // Adopted databases and platforms without a role of their own get no fingerprint.
+            Optional<String> fingerprint = login.flatMap(l -> fingerprint(l, database));
+            if (!alreadyRecorded(record, target, result, fingerprint)) {
+                SchemaVersion version = target.version().get();
+                registry.inTransaction(c -> {
+                    Registry.recordMigrated(c, database, platform, tenant, version, target.checksum(), fingerprint);
+                    return null;
+                });
+                directory.forget(database);
+            }
         }
         return new DatabaseMigration(database, target.schemaName(), result);
     }
 
+    private Optional<String> fingerprint(Login login, String database) {
+        return Optional.ofNullable(registry.fingerprints(login.user(), List.of(database)).get(database));
+    }
+
     /** An unchanged database already recorded at this version needs no control-database write. */
     private static boolean alreadyRecorded(Optional<DatabaseRecord> record, MigrationTarget target,
-                                           MigrateResult result) {
+                                           MigrateResult result, Optional<String> fingerprint) {
         return result.status().equals("unchanged") && record.isPresent()
                 && record.get().versionId() == target.version().orElseThrow().id()
-                && record.get().checksum().equals(target.checksum());
+                && record.get().checksum().equals(target.checksum())
+                && record.get().fingerprint().equals(fingerprint);
+    }
+
+    /**
+     * Of these recorded databases, the ones that need no session at all to know they are unchanged:
+     * Cairn last brought each to exactly the target's version and checksum, and the shared
+     * catalogs show the same database (same OID) with exactly the routines its platform's role
+     * owned then ({@link Fingerprints}). Anything else (no fingerprint, another version, a routine
+     * dropped or created again by hand, a restored or recreated database, {@code force}) is
+     * migrated the usual way. Read in one query for the whole fleet.
+     */
+    public java.util.Set<String> unchangedInCatalog(String platform, List<DatabaseRecord> records,
+                                                    java.util.Map<String, MigrationTarget> targets,
+                                                    MigrateOptions options) {
+        Optional<Login> role = roles.login(platform);
+        if (options.force() || role.isEmpty()) {
+            return java.util.Set.of();
+        }
+        List<DatabaseRecord> candidates = records.stream().filter(r -> r.platform().equals(platform)
+                && r.fingerprint().isPresent() && targets.containsKey(r.name())
+                && sameTarget(r, targets.get(r.name()))).toList();
+        if (candidates.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Map<String, String> now = registry.fingerprints(role.get().user(),
+                candidates.stream().map(DatabaseRecord::name).toList());
+        java.util.Set<String> unchanged = new java.util.HashSet<>();
+        for (DatabaseRecord r : candidates) {
+            if (r.fingerprint().get().equals(now.get(r.name()))) {
+                unchanged.add(r.name());
+            }
+        }
+        return unchanged;
+    }
+
+    private static boolean sameTarget(DatabaseRecord r, MigrationTarget target) {
+        return target.version().isPresent() && r.versionId() == target.version().get().id()
+                && r.checksum().equals(target.checksum());
     }
 }

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,7 +26,7 @@ public final class Registry {
     private static final String VERSION_COLUMNS =
             "id, platform, schema_name, version, checksum, has_tables, has_functions, has_migrations, has_seeders, uploaded_at";
     private static final String DATABASE_COLUMNS =
-            "d.name, d.platform, d.tenant, d.schema_name, d.version_id, v.version, d.checksum, d.created_at";
+            "d.name, d.platform, d.tenant, d.schema_name, d.version_id, v.version, d.checksum, d.created_at, d.fingerprint";
 
     private static final String DATABASE_BY_NAME = "SELECT " + DATABASE_COLUMNS
             + " FROM databases d JOIN schema_versions v ON v.id = d.version_id WHERE d.name = ?";
@@ -191,18 +192,25 @@ public final class Registry {
     }
 
     static void insertDatabase(Connection c, String name, String platform, Optional<String> tenant,
-                               SchemaVersion version, String deployedChecksum) throws SQLException {
+                               SchemaVersion version, String deployedChecksum, Optional<String> fingerprint)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO databases (name, platform, tenant, schema_name, version_id, checksum)
-                VALUES (?, ?, ?, ?, ?, ?)""")) {
+                INSERT INTO databases (name, platform, tenant, schema_name, version_id, checksum, fingerprint)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
             ps.setString(1, name);
             ps.setString(2, platform);
             ps.setString(3, tenant.orElse(null));
             ps.setString(4, version.schemaName());
             ps.setLong(5, version.id());
             ps.setString(6, deployedChecksum);
+            ps.setString(7, fingerprint.orElse(null));
             ps.executeUpdate();
         }
+    }
+
+    /** The current fingerprints ({@link Fingerprints}) of these databases, by name, for a platform's role. */
+    Map<String, String> fingerprints(String role, java.util.Collection<String> databases) {
+        return control.inTransaction(c -> Fingerprints.of(c, role, databases));
     }
 
     /** A template's row: what building it reported and, since V3, the state it holds. */
@@ -217,19 +225,21 @@ public final class Registry {
      * here for the first time, its platform created if need be).
      */
     static void recordMigrated(Connection c, String database, String platform, Optional<String> tenant,
-                               SchemaVersion version, String checksum) throws SQLException {
+                               SchemaVersion version, String checksum, Optional<String> fingerprint)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE databases SET schema_name = ?, version_id = ?, checksum = ? WHERE name = ?")) {
+                "UPDATE databases SET schema_name = ?, version_id = ?, checksum = ?, fingerprint = ? WHERE name = ?")) {
             ps.setString(1, version.schemaName());
             ps.setLong(2, version.id());
             ps.setString(3, checksum);
-            ps.setString(4, database);
+            ps.setString(4, fingerprint.orElse(null));
+            ps.setString(5, database);
             if (ps.executeUpdate() == 1) {
                 return;
             }
         }
         ensurePlatform(c, platform);
-        insertDatabase(c, database, platform, tenant, version, checksum);
+        insertDatabase(c, database, platform, tenant, version, checksum, fingerprint);
     }
 
     Optional<TemplateRow> template(String database) {
@@ -338,7 +348,8 @@ public final class Registry {
     private static DatabaseRecord database(ResultSet rs) throws SQLException {
         Timestamp created = rs.getTimestamp(8);
         return new DatabaseRecord(rs.getString(1), rs.getString(2), Optional.ofNullable(rs.getString(3)),
-                rs.getString(4), rs.getLong(5), rs.getInt(6), rs.getString(7), created.toInstant());
+                rs.getString(4), rs.getLong(5), rs.getInt(6), rs.getString(7), created.toInstant(),
+                Optional.ofNullable(rs.getString(9)));
     }
 
     <T> T inTransaction(ControlDatabase.SqlFunction<T> work) {

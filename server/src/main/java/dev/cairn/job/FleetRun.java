@@ -1,6 +1,8 @@
 package dev.cairn.job;
 
 import dev.cairn.deploy.MigrateOptions;
+import dev.cairn.deploy.MigrateResult;
+import dev.cairn.fleet.DatabaseMigration;
 import dev.cairn.fleet.DatabaseMigrator;
 import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.MigrationTarget;
@@ -23,10 +25,16 @@ final class FleetRun {
 
     /**
      * One database to migrate; {@code position} 0 is the canary. {@code record} is its registry
-     * row as read when the run was planned (empty: a database the registry does not know).
+     * row as read when the run was planned (empty: a database the registry does not know);
+     * {@code unchangedInCatalog}: the shared catalogs already showed it needs nothing, so it is
+     * reported unchanged without a session ({@link DatabaseMigrator#unchangedInCatalog}).
      */
     record Work(int position, String database, String platform, Optional<String> tenant,
-                Optional<DatabaseRecord> record, MigrationTarget target) {
+                Optional<DatabaseRecord> record, MigrationTarget target, boolean unchangedInCatalog) {
+
+        Work known(boolean unchanged) {
+            return new Work(position, database, platform, tenant, record, target, unchanged);
+        }
     }
 
     interface Listener {
@@ -101,7 +109,9 @@ final class FleetRun {
         listener.started(w);
         ItemOutcome outcome;
         try {
-            outcome = ItemOutcome.of(migrator.migrate(w.database(), w.platform(), w.tenant(), w.record(), w.target(),
+            outcome = w.unchangedInCatalog()
+                    ? ItemOutcome.of(new DatabaseMigration(w.database(), w.target().schemaName(), MigrateResult.unchanged(0)))
+                    : ItemOutcome.of(migrator.migrate(w.database(), w.platform(), w.tenant(), w.record(), w.target(),
                     options, meta));
         } catch (RuntimeException e) {
             outcome = ItemOutcome.failed(w.database(), e);

@@ -111,8 +111,9 @@ public final class JobEngine implements AutoCloseable {
         Map<String, DatabaseRecord> records = records(platform);
         for (var entry : databases) {
             work.add(new FleetRun.Work(work.size(), entry.getKey(), platform, Optional.empty(),
-                    record(records, entry.getKey()), entry.getValue()));
+                    record(records, entry.getKey()), entry.getValue(), false));
         }
+        work = knownUnchanged(platform, work, options);
         FleetRun.Listener quiet = new FleetRun.Listener() {
             @Override
             public void started(FleetRun.Work w) {
@@ -170,7 +171,7 @@ public final class JobEngine implements AutoCloseable {
             try {
                 List<JobStore.Item> items = store.unfinished(id);
                 boolean canaryPending = !items.isEmpty() && items.get(0).position() == 0;
-                List<FleetRun.Work> work = work(platform, items);
+                List<FleetRun.Work> work = knownUnchanged(platform, work(platform, items), options);
                 DatabaseMigrator migrator = registrar.migrator();
                 List<ItemOutcome> outcomes;
                 try (ItemWrites writes = new ItemWrites(store, id)) {
@@ -196,8 +197,21 @@ public final class JobEngine implements AutoCloseable {
             SchemaVersion version = versions.computeIfAbsent(item.versionId(), v -> registry.version(v).orElseThrow());
             MigrationTarget target = registrar.target(version, version.variant());
             return new FleetRun.Work(item.position(), item.database(), platform, Optional.empty(),
-                    record(records, item.database()), target);
+                    record(records, item.database()), target, false);
         }).toList();
+    }
+
+    /**
+     * Marks the databases the shared catalogs show as unchanged, so they need no session. The
+     * canary (position 0) always runs for real: it is the one database a job really checks first.
+     */
+    private List<FleetRun.Work> knownUnchanged(String platform, List<FleetRun.Work> work, MigrateOptions options) {
+        List<DatabaseRecord> records = work.stream().filter(w -> w.position() > 0)
+                .flatMap(w -> w.record().stream()).toList();
+        Map<String, MigrationTarget> targets = new HashMap<>();
+        work.forEach(w -> targets.put(w.database(), w.target()));
+        java.util.Set<String> unchanged = registrar.migrator().unchangedInCatalog(platform, records, targets, options);
+        return work.stream().map(w -> w.known(w.position() > 0 && unchanged.contains(w.database()))).toList();
     }
 
     private Map<String, DatabaseRecord> records(String platform) {

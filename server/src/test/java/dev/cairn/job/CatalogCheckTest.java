@@ -1,0 +1,148 @@
+package dev.cairn.job;
+
+import static dev.cairn.job.FleetJobTest.finished;
+import static dev.cairn.job.FleetJobTest.upload;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.testing.Http;
+import dev.cairn.testing.Pg;
+import dev.cairn.testing.Schema;
+import dev.cairn.testing.TestGateway;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A no-op fleet migrate learns from the shared catalogs (database OIDs, routines the platform's
+ * role owns) which databases cannot have changed, and opens no session in those; any database
+ * whose routines were touched by hand goes the usual way and is put right.
+ */
+class CatalogCheckTest {
+
+    private static TestGateway gateway;
+    private static Http http;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start();
+        http = gateway.http();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private String platformWithTenants(int tenants) {
+        String platform = gateway.platform();
+        assertThat(http.postJson("/platform/register", Map.of("platform", platform)).status()).isEqualTo(201);
+        assertThat(upload(http, platform, "tenant", Schema.base()).status()).isEqualTo(201);
+        for (int i = 0; i < tenants; i++) {
+            Http.Answer c = http.postJson("/database/create", Map.of("platform", platform, "schema_name", "tenant",
+                    "database_id", "c" + i));
+            assertThat(c.status()).as(c.toString()).isEqualTo(201);
+        }
+        return platform;
+    }
+
+    private static Map<String, String> byDatabase(JsonNode job, String field) {
+        Map<String, String> out = new HashMap<>();
+        job.get("results").forEach(r -> out.put(r.get("database").asText(), r.get(field).asText()));
+        return out;
+    }
+
+    private static JsonNode migrateAll(String platform) throws InterruptedException {
+        Http.Answer a = http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant"));
+        assertThat(a.status()).as(a.toString()).isEqualTo(202);
+        JsonNode job = finished(http, a.body().get("job_id").asText());
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        return job;
+    }
+
+    private static long sessions(String db) {
+        return Long.parseLong(Pg.scalar("postgres", "SELECT sessions FROM pg_stat_database WHERE datname = '" + db + "'"));
+    }
+
+    /** Session counts are flushed when a backend exits, a moment after its client closed it. */
+    private static void awaitSessionsAbove(String db, long before) throws InterruptedException {
+        for (int i = 0; i < 100 && sessions(db) <= before; i++) {
+            Thread.sleep(50);
+        }
+        assertThat(sessions(db)).as("sessions of " + db).isGreaterThan(before);
+    }
+
+    @Test
+    void databases_the_catalogs_show_unchanged_are_reported_unchanged_without_a_session() throws Exception {
+        String platform = platformWithTenants(4);
+        Map<String, Long> before = new HashMap<>();
+        for (int i = 0; i < 4; i++) {
+            before.put(platform + "_tenant_c" + i, sessions(platform + "_tenant_c" + i));
+        }
+
+        JsonNode job = migrateAll(platform);
+
+        assertThat(byDatabase(job, "status").values()).containsOnly("unchanged").hasSize(4);
+        String canary = job.get("results").get(0).get("database").asText();
+        awaitSessionsAbove(canary, before.get(canary)); // the canary is always really checked
+        Thread.sleep(300);
+        before.forEach((db, count) -> {
+            if (!db.equals(canary)) {
+                assertThat(sessions(db)).as("sessions of " + db).isEqualTo(count);
+            }
+        });
+    }
+
+    @Test
+    void a_function_dropped_by_hand_in_one_tenant_is_restored_there_and_only_there() throws Exception {
+        String platform = platformWithTenants(3);
+        String touched = platform + "_tenant_c2";
+        Pg.execute(touched, "DROP FUNCTION greet(varchar)");
+
+        JsonNode job = migrateAll(platform);
+
+        Map<String, String> status = byDatabase(job, "status");
+        assertThat(status.get(touched)).isEqualTo("completed");
+        assertThat(byDatabase(job, "functions_updated").get(touched)).isEqualTo("1");
+        assertThat(status.get(platform + "_tenant_c1")).isEqualTo("unchanged");
+        assertThat(Pg.scalar(touched, "SELECT greet('x')")).isEqualTo("hello x");
+    }
+
+    @Test
+    void a_function_created_again_by_hand_is_checked_once_in_its_database_then_known_again() throws Exception {
+        String platform = platformWithTenants(3);
+        String touched = platform + "_tenant_c1";
+        String definition = Pg.scalar(touched, "SELECT pg_get_functiondef('greet(varchar)'::regprocedure)");
+        String owner = Pg.scalar(touched, "SELECT proowner::regrole FROM pg_proc WHERE oid = 'greet(varchar)'::regprocedure");
+        Pg.execute(touched, "DROP FUNCTION greet(varchar); " + definition + "; ALTER FUNCTION greet(varchar) OWNER TO "
+                + owner);
+        long first = sessions(touched);
+
+        JsonNode job = migrateAll(platform);
+
+        assertThat(byDatabase(job, "status").get(touched)).isEqualTo("unchanged");
+        awaitSessionsAbove(touched, first);
+        long second = sessions(touched);
+
+        assertThat(byDatabase(migrateAll(platform), "status").get(touched)).isEqualTo("unchanged");
+        Thread.sleep(300);
+        assertThat(sessions(touched)).isEqualTo(second);
+    }
+
+    @Test
+    void force_checks_every_database_for_real() throws Exception {
+        String platform = platformWithTenants(2);
+        String other = platform + "_tenant_c1";
+        long before = sessions(other);
+
+        Http.Answer a = http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant",
+                "force", true));
+        assertThat(a.status()).as(a.toString()).isEqualTo(202);
+        JsonNode job = finished(http, a.body().get("job_id").asText());
+
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        awaitSessionsAbove(other, before);
+    }
+}
