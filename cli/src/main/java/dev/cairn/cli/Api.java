@@ -112,15 +112,14 @@ final class Api {
         long deadline = System.nanoTime() + wait.toNanos();
         long backoff = FIRST_BACKOFF_MS;
         while (true) {
-            boolean last = System.nanoTime() + backoff * 1_000_000 > deadline;
             try {
                 HttpResponse<T> res = client.send(request, handler);
-                if (res.statusCode() != 503 || last) {
+                if (res.statusCode() != 503 || System.nanoTime() >= deadline) {
                     return res;
                 }
                 discard(res);
             } catch (ConnectException | HttpConnectTimeoutException e) {
-                if (last) {
+                if (System.nanoTime() >= deadline) {
                     throw unreachable(e);
                 }
             } catch (IOException e) {
@@ -129,7 +128,8 @@ final class Api {
                 Thread.currentThread().interrupt();
                 throw new CliException(Exit.UNREACHABLE, "cairn: interrupted");
             }
-            sleep(backoff);
+            // The last try comes right at the deadline, so a server that is up by then is found.
+            sleep(Math.max(1, Math.min(backoff, (deadline - System.nanoTime()) / 1_000_000)));
             backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         }
     }
@@ -137,7 +137,7 @@ final class Api {
     private CliException unreachable(IOException e) {
         String waited = wait.isZero() ? " (use --wait 60s to wait for it)" : " after waiting " + Durations.format(wait);
         return new CliException(Exit.UNREACHABLE, "cannot reach the Cairn server at " + base + waited
-                + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                + ": " + (e.getMessage() == null ? "connection refused" : e.getMessage()));
     }
 
     private static void discard(HttpResponse<?> res) {

@@ -73,7 +73,9 @@ final class CallCommand implements Callable<Integer>, Cli.Machine {
             return Exit.OK;
         }
         List<JsonNode> rows = Json.list(reply, "rows");
-        c.out().print(table(rows).render(c));
+        if (!rows.isEmpty()) {
+            c.out().print(table(rows).render(c));
+        }
         c.out().println("(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)"));
         return Exit.OK;
     }

@@ -7,26 +7,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The client as a user sees it: a child {@code java} under util-linux {@code script}, whose
  * stdout is a pseudo-terminal, so the client draws its progress bar in place with {@code \r}.
  */
+@ExtendWith(SharedServer.class)
 class ProgressTerminalTest {
 
     private static ServerProcess server;
 
     @BeforeAll
-    static void start() {
-        server = ServerProcess.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    static void start(ServerProcess shared) {
+        server = shared;
     }
 
     @Test
