@@ -12,9 +12,12 @@ record Console(PrintStream out, PrintStream err, Map<String, String> env, boolea
     private static final String RESET = "\u001b[0m";
 
     static Console of(PrintStream out, PrintStream err, Map<String, String> env) {
-        boolean terminal = out == System.out && stdoutIsTerminal() && !"dumb".equals(env.get("TERM"));
-        boolean colour = terminal && env.getOrDefault("NO_COLOR", "").isEmpty();
-        return new Console(out, err, env, terminal, colour);
+        return of(out, err, env, out == System.out && stdoutIsTerminal() && !"dumb".equals(env.get("TERM")));
+    }
+
+    /** NO_COLOR: "when present and not an empty string" (no-color.org). */
+    static Console of(PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
+        return new Console(out, err, env, terminal, terminal && env.getOrDefault("NO_COLOR", "").isEmpty());
     }
 
     String green(String text) {

@@ -208,6 +208,16 @@ class BundleTest {
         assertThat(Progress.bar(30, 30)).isEqualTo("[" + "#".repeat(30) + "]");
     }
 
+    @Test
+    void colours_are_used_only_on_a_terminal_and_never_with_no_color() {
+        var out = System.out;
+        assertThat(Console.of(out, out, Map.of(), true).red("x")).isEqualTo("\u001b[31mx\u001b[0m");
+        assertThat(Console.of(out, out, Map.of("NO_COLOR", "1"), true).red("x")).isEqualTo("x");
+        assertThat(Console.of(out, out, Map.of(), false).red("x")).isEqualTo("x");
+        assertThat(Console.of(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), out, Map.of()).terminal())
+                .isFalse();
+    }
+
     private static List<TarArchiveEntry> entries(byte[] tarGz) throws IOException {
         List<TarArchiveEntry> out = new ArrayList<>();
         try (var tar = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(tarGz)))) {

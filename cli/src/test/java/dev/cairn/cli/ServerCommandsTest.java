@@ -133,9 +133,15 @@ class ServerCommandsTest {
         assertThat(run.out()).contains("stored schema main v2", "migrating 4 database(s) of schema main (job ",
                 "progress: [##############################] 4/4  failed 0")
                 .containsPattern("done in [0-9.]+m?s \\(schema main\\): 4 completed, 0 unchanged, 0 failed, 0 skipped of 4");
+        assertThat(run.out()).as("no colours off a terminal").doesNotContain("\u001b[").doesNotContain("\r");
         for (String db : new String[] {"_main", "_t1", "_t2", "_t3"}) {
             assertThat(columns(p + db)).as(db).contains("archived");
         }
+
+        String job = run.out().replaceAll("(?s).*\\(job ([0-9a-f-]+)\\).*", "$1");
+        Run watch = cairn("jobs", "watch", job);
+        assertThat(watch.exit()).as(watch.toString()).isZero();
+        assertThat(watch.out()).contains("4 completed, 0 unchanged, 0 failed, 0 skipped of 4 database(s), job " + job);
 
         Run again = cairn("migrate", p, withArchived().toString());
         assertThat(again.exit()).as(again.toString()).isZero();
