@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn bundle DIR [-o out.tar.gz]}: check and pack a bundle reproducibly, without a server. */
-@Command(name = "bundle", mixinStandardHelpOptions = true,
+@Command(name = "bundle", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = {"Check a bundle folder and pack it into a reproducible tar.gz whose root is postgresql/.",
             "DIR is a postgresql/ folder or the folder holding one; StoneScriptPHP main/ and tenant/ sub-trees"
                 + " are kept. The same files always give the same bytes (sorted entries, mtime 0, uid/gid 0)."},

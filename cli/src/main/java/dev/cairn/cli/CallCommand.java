@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code cairn call FUNCTION [ARGS...] --platform P}: {@code POST /call}, rows as a table. */
-@Command(name = "call", mixinStandardHelpOptions = true,
+@Command(name = "call", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = {"Call a stored function in a tenant's database (the main one without --tenant).",
             "ARGS that parse as JSON numbers, booleans, null, arrays or objects are sent as such, others as"
                 + " strings; --json sends a whole JSON array (positional) or object (named parameters)."},

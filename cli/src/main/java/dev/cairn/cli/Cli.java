@@ -58,6 +58,7 @@ public final class Cli implements Runnable {
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         Console console = Console.of(out, err, env);
         CommandLine cl = commandLine(new Cli(console));
+        cl.setUsageHelpWidth(100);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, line, parsed) -> failed(e, line, console));

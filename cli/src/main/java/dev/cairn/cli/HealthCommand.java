@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code cairn health}: {@code GET /health}; exit 0 only when the server says healthy. */
-@Command(name = "health", mixinStandardHelpOptions = true,
+@Command(name = "health", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = {"Ask the server how it is; exit 0 only when healthy.",
             "With --wait, waits for a server that is still starting (for container start scripts)."},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {Exit.L0, Exit.L2, "4:not healthy or an error", Exit.L5})

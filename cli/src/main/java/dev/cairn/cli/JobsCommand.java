@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn jobs watch JOB_ID}: follow a fleet job as {@code migrate} does. */
-@Command(name = "jobs", mixinStandardHelpOptions = true, description = "Follow fleet migration jobs.",
+@Command(name = "jobs", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Follow fleet migration jobs.",
         synopsisSubcommandLabel = "watch")
 final class JobsCommand implements Runnable {
 
@@ -20,7 +21,7 @@ final class JobsCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command: watch");
     }
 
-    @Command(name = "watch", mixinStandardHelpOptions = true,
+    @Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
             description = "Follow a job live (progress bar on a terminal) until it ends, then summarize it.",
             exitCodeListHeading = "%nExit codes:%n", exitCodeList = {Exit.L0, Exit.L2, Exit.L3, Exit.L4, Exit.L5})
     static final class Watch implements Callable<Integer>, Cli.Machine {

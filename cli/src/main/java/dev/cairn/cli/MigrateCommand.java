@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  * without a tenant answers once, when the last database is done. A fleet dry run is v1's, which
  * stores no schema version and answers every database's plan at once.
  */
-@Command(name = "migrate", mixinStandardHelpOptions = true,
+@Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = {"Migrate a tenant's database (--tenant) or the platform's whole fleet to a bundle.",
             "Without --tenant the bundle is stored as a schema version and every database of that schema is"
                 + " migrated by a server job, main first as the canary, followed live with a progress bar.",

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code cairn platforms}: {@code GET /platforms}. */
-@Command(name = "platforms", mixinStandardHelpOptions = true, description = "List the platforms the server knows.")
+@Command(name = "platforms", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "List the platforms the server knows.")
 final class PlatformsCommand implements Callable<Integer>, Cli.Machine {
 
     @Mixin

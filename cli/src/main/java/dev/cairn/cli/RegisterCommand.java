@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn register PLATFORM DIR|FILE [--tenant T]}: {@code POST /register}. */
-@Command(name = "register", mixinStandardHelpOptions = true,
+@Command(name = "register", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Create the platform's main database (or a tenant's, with --tenant) from a bundle.",
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {Exit.L0, Exit.L1, Exit.L2, Exit.L4, Exit.L5})
 final class RegisterCommand implements Callable<Integer>, Cli.Machine {

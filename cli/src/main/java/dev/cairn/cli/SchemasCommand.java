@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn schemas upload|list}: the v2 registry of stored schema versions. */
-@Command(name = "schemas", mixinStandardHelpOptions = true, description = "Store and list a platform's schema versions.",
+@Command(name = "schemas", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Store and list a platform's schema versions.",
         synopsisSubcommandLabel = "(upload | list)")
 final class SchemasCommand implements Runnable {
 
@@ -22,7 +23,7 @@ final class SchemasCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command: upload or list");
     }
 
-    @Command(name = "upload", mixinStandardHelpOptions = true,
+    @Command(name = "upload", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
             description = "Store a bundle as the schema's next version (POST /platform/{p}/schema); known content is a no-op.")
     static final class Upload implements Callable<Integer>, Cli.Machine {
 
@@ -66,7 +67,8 @@ final class SchemasCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the platform's schemas (GET /platform/{p}/schemas).")
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+            description = "List the platform's schemas (GET /platform/{p}/schemas).")
     static final class List implements Callable<Integer>, Cli.Machine {
 
         @Parameters(index = "0", paramLabel = "PLATFORM")

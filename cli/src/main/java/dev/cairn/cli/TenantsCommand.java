@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code cairn tenants create|list}: the admin routes, with the admin token. */
-@Command(name = "tenants", mixinStandardHelpOptions = true, description = "Create and list tenant databases (admin token).",
+@Command(name = "tenants", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Create and list tenant databases (admin token).",
         synopsisSubcommandLabel = "(create | list)")
 final class TenantsCommand implements Runnable {
 
@@ -21,7 +22,7 @@ final class TenantsCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command: create or list");
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
             description = "Create a tenant database from the platform's tenant schema (POST /admin/create-tenant).")
     static final class Create implements Callable<Integer>, Cli.Machine {
 
@@ -62,7 +63,7 @@ final class TenantsCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
             description = "List the platform's databases (GET /admin/databases).")
     static final class List implements Callable<Integer>, Cli.Machine {
 
