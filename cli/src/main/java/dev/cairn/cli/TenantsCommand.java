@@ -1,0 +1,105 @@
+package dev.cairn.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code cairn tenants create|list}: the admin routes, with the admin token. */
+@Command(name = "tenants", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Create and list tenant databases (admin token).",
+        synopsisSubcommandLabel = "(create | list)")
+final class TenantsCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a command: create or list");
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+            description = "Create a tenant database from the platform's tenant schema (POST /admin/create-tenant).")
+    static final class Create implements Callable<Integer>, Cli.Machine {
+
+        @Parameters(index = "0", paramLabel = "PLATFORM")
+        private String platform;
+
+        @Parameters(index = "1", paramLabel = "TENANT")
+        private String tenant;
+
+        @Mixin
+        private OutputOptions output;
+
+        private final Cli root;
+
+        Create(Cli root) {
+            this.root = root;
+        }
+
+        @Override
+        public boolean json() {
+            return output.json();
+        }
+
+        @Override
+        public Integer call() {
+            JsonNode body = root.api().postJson("/admin/create-tenant", Map.of("platform", platform, "tenant_id", tenant))
+                    .json();
+            Console c = root.console();
+            if (json()) {
+                c.out().println(body.toString());
+            } else {
+                c.out().println(c.green("created " + Json.text(body, "database")) + " (schema "
+                        + Json.text(body, "schema_name") + " v" + Json.text(body, "schema_version") + ", "
+                        + Durations.format(Duration.ofMillis(Json.number(body, "execution_time_ms")))
+                        + (body.path("from_template").asBoolean() ? ", from template" : "") + ")");
+            }
+            return Exit.OK;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+            description = "List the platform's databases (GET /admin/databases).")
+    static final class List implements Callable<Integer>, Cli.Machine {
+
+        @Parameters(index = "0", paramLabel = "PLATFORM")
+        private String platform;
+
+        @Mixin
+        private OutputOptions output;
+
+        private final Cli root;
+
+        List(Cli root) {
+            this.root = root;
+        }
+
+        @Override
+        public boolean json() {
+            return output.json();
+        }
+
+        @Override
+        public Integer call() {
+            JsonNode body = root.api().get("/admin/databases?platform=" + Urls.encode(platform)).json();
+            Console c = root.console();
+            if (json()) {
+                c.out().println(body.toString());
+                return Exit.OK;
+            }
+            Table t = new Table(java.util.List.of("DATABASE", "TYPE", "TENANT", "SCHEMA", "VERSION", "SIZE_MB", "CREATED"));
+            for (JsonNode d : Json.list(body, "databases")) {
+                t.row(java.util.List.of(Json.text(d, "name"), Json.text(d, "type"), Json.text(d, "tenant_id"),
+                        Json.text(d, "schema"), Json.text(d, "version"), Json.text(d, "size_mb"), Json.text(d, "created_at")));
+            }
+            c.out().print(t.render(c));
+            c.out().println("(" + Json.number(body, "count") + " database(s))");
+            return Exit.OK;
+        }
+    }
+}
