@@ -1,6 +1,5 @@
 package dev.cairn.metrics;
 
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,7 +19,8 @@ final class Histogram {
 
     private final double[] bounds;
     private final LongAdder[] counts;
-    private final DoubleAdder sum = new DoubleAdder();
+    /** Nanoseconds, not seconds: integer sums do not drift as floating-point ones would. */
+    private final LongAdder sumNanos = new LongAdder();
 
     Histogram(double[] bounds) {
         this.bounds = bounds;
@@ -37,7 +37,7 @@ final class Histogram {
             i++;
         }
         counts[i].increment();
-        sum.add(seconds);
+        sumNanos.add(nanos);
     }
 
     /** {@code name_bucket} per bound and {@code +Inf}, then {@code name_sum} and {@code name_count}. */
@@ -49,7 +49,7 @@ final class Histogram {
         }
         cumulative += counts[bounds.length].sum();
         out.sample(name + "_bucket", Exposition.with(labels, "le", "+Inf"), cumulative);
-        out.sample(name + "_sum", labels, sum.sum());
+        out.sample(name + "_sum", labels, sumNanos.sum() / 1e9);
         out.sample(name + "_count", labels, cumulative);
     }
 }
