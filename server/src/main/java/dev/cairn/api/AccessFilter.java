@@ -3,6 +3,7 @@ package dev.cairn.api;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.identity.NetworkPolicy;
+import dev.cairn.metrics.Metrics;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
@@ -13,15 +14,24 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 /**
  * First stage of every request: assigns the request id (echoing a sane client-sent one), works out
  * the client address (socket peer; {@code X-Forwarded-For} only from trusted proxies) and applies
  * the network allow-list. {@code /health} may be exempt so load balancers can probe it.
+ *
+ * <p>Last stage too: every request is counted in the {@link Metrics} by its route template and
+ * writes one access line. The request's log fields live in the MDC ({@code request_id} here,
+ * {@code platform}/{@code tenant} from {@link #subject} once a route has read them), so every line
+ * logged while it runs carries them. The MDC is per thread and Helidon reuses a connection's
+ * thread for its next request, so it is cleared when the request ends.
  */
 final class AccessFilter implements Filter {
 
@@ -30,12 +40,26 @@ final class AccessFilter implements Filter {
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Logger LOG = LoggerFactory.getLogger("cairn.access");
 
+    private static final int MAX_SUBJECT_CHARS = 128;
+
     private final NetworkPolicy policy;
     private final boolean healthPublic;
+    private final Metrics metrics;
 
-    AccessFilter(NetworkPolicy policy, boolean healthPublic) {
+    AccessFilter(NetworkPolicy policy, boolean healthPublic, Metrics metrics) {
         this.policy = policy;
         this.healthPublic = healthPublic;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Names the platform (and tenant or database id) the current request acts on, for its log
+     * lines; a route calls it once it has read them from the request. Values are the client's,
+     * so they are clipped (the log encoder escapes them).
+     */
+    static void subject(String platform, Optional<String> tenant) {
+        MDC.put("platform", clip(platform));
+        tenant.ifPresentOrElse(t -> MDC.put("tenant", clip(t)), () -> MDC.remove("tenant"));
     }
 
     @Override
@@ -44,34 +68,61 @@ final class AccessFilter implements Filter {
         String requestId = req.headers().first(REQUEST_ID).filter(id -> SANE_ID.matcher(id).matches())
                 .orElseGet(AccessFilter::newId);
         res.header(REQUEST_ID, requestId);
-        InetAddress peer = ((InetSocketAddress) req.remotePeer().address()).getAddress();
-        InetAddress client = policy.client(peer, req.headers().all(FORWARDED_FOR, List::of));
-        req.context().register(new RequestInfo(requestId, client, started));
-        boolean exempt = healthPublic && req.path().path().equals("/health");
-        if (!exempt && !policy.allows(client)) {
-            HttpErrors.send(res, Problem.of(ErrorCode.FORBIDDEN, "address " + client.getHostAddress()
-                    + " is not allowed: it is outside ALLOWED_NETWORKS").with("client", client.getHostAddress()), requestId);
-            log(req, res, started);
-            return;
+        MDC.put("request_id", requestId);
+        boolean answered = false;
+        try {
+            InetAddress peer = ((InetSocketAddress) req.remotePeer().address()).getAddress();
+            InetAddress client = policy.client(peer, req.headers().all(FORWARDED_FOR, List::of));
+            req.context().register(new RequestInfo(requestId, client, started));
+            boolean exempt = healthPublic && req.path().path().equals("/health");
+            if (!exempt && !policy.allows(client)) {
+                HttpErrors.send(res, Problem.of(ErrorCode.FORBIDDEN, "address " + client.getHostAddress()
+                        + " is not allowed: it is outside ALLOWED_NETWORKS").with("client", client.getHostAddress()),
+                        requestId);
+            } else {
+                chain.proceed();
+            }
+            answered = true;
+        } finally {
+            finish(req, res, started, answered);
         }
-        chain.proceed();
-        log(req, res, started);
     }
 
-    private static void log(RoutingRequest req, RoutingResponse res, long started) {
-        int status = res.status().code();
-        if (status >= 500 ? LOG.isWarnEnabled() : status >= 400 ? LOG.isInfoEnabled() : LOG.isDebugEnabled()) {
-            String line = "{} {} {} {}ms";
-            Object[] args = {req.prologue().method().text(), req.path().path(), status,
-                    (System.nanoTime() - started) / 1_000_000};
-            if (status >= 500) {
-                LOG.warn(line, args);
-            } else if (status >= 400) {
-                LOG.info(line, args);
-            } else {
-                LOG.debug(line, args);
-            }
+    /** An exception that escaped routing is answered 500 by Helidon after this filter returns. */
+    private void finish(RoutingRequest req, RoutingResponse res, long started, boolean answered) {
+        try {
+            long nanos = System.nanoTime() - started;
+            int status = answered ? res.status().code() : 500;
+            String method = req.prologue().method().text();
+            String route = req.context().get(MatchedRoute.class).map(MatchedRoute::template).orElse(Metrics.UNMATCHED);
+            metrics.request(method, route, status, nanos);
+            log(method, req.path().path(), route, status, nanos / 1_000_000);
+        } finally {
+            MDC.clear();
         }
+    }
+
+    private static void log(String method, String path, String route, int status, long millis) {
+        Level level = status >= 500 ? Level.WARN : status >= 400 ? Level.INFO : Level.DEBUG;
+        if (!LOG.isEnabledForLevel(level)) {
+            return;
+        }
+        MDC.put("route", route);
+        LOG.atLevel(level).setMessage("{} {} {} {}ms").addArgument(method).addArgument(printable(path))
+                .addArgument(status).addArgument(millis)
+                .addKeyValue("method", method).addKeyValue("path", path).addKeyValue("status", status)
+                .addKeyValue("duration_ms", millis).log();
+    }
+
+    /** The decoded path may hold a line break ({@code %0A}): never one that forges a log line. */
+    private static String printable(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f ? '?' : (char) c));
+        return b.toString();
+    }
+
+    private static String clip(String value) {
+        return value.length() <= MAX_SUBJECT_CHARS ? value : value.substring(0, MAX_SUBJECT_CHARS) + "...";
     }
 
     /** 16 random hex digits: unique enough to find one request in the logs, cheap to make. */

@@ -48,6 +48,7 @@ final class AdminRoutes {
     private void databases(ServerRequest req, ServerResponse res) {
         String raw = req.query().first("platform").orElseThrow(() -> new CairnException(
                 Problem.of(ErrorCode.VALIDATION_ERROR, "query parameter platform is required").with("field", "platform")));
+        AccessFilter.subject(raw, Optional.empty());
         Map<String, Object> body = Responses.audited(services, Responses.meta(req, "admin"), "list-databases",
                 Optional.of(raw), () -> listing(Names.platform(raw)), b -> Optional.empty());
         Responses.json(res, 200, body);
@@ -99,6 +100,7 @@ final class AdminRoutes {
         JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
         String platform = Bodies.text(body, "platform");
         String tenant = Bodies.text(body, "tenant_id");
+        AccessFilter.subject(platform, Optional.of(tenant));
         RequestMeta meta = Responses.meta(req, "admin");
         Registration r = Responses.audited(services, meta, "create-tenant", Optional.of(platform),
                 () -> services.registrar().createTenant(platform, tenant, meta), done -> Optional.of(done.database()));

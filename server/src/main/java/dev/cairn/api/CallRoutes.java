@@ -34,6 +34,10 @@ final class CallRoutes {
     private void call(ServerRequest req, ServerResponse res) {
         long started = System.nanoTime();
         CallRequest request = parse(Bodies.jsonObject(req, services.maxJsonBytes()));
+        AccessFilter.subject(request.platform(), switch (request.target()) {
+            case CallRequest.Tenant t -> t.tenantId();
+            case CallRequest.SchemaDatabase s -> s.uuid();
+        });
         long parsed = System.nanoTime();
         Caller.Result result = services.caller().call(request, () -> streaming(res));
         result.body().ifPresent(body -> {

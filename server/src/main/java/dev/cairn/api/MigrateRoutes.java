@@ -54,6 +54,7 @@ final class MigrateRoutes {
     private void migrateV1(ServerRequest req, ServerResponse res) {
         Forms form = Forms.read(req, services);
         String platform = Names.platform(form.required("platform"));
+        AccessFilter.subject(platform, form.field("tenant_id"));
         services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
         MigrateOptions options = new MigrateOptions(form.flag("force", false), AllowKind.parse(form.list("allow")),
                 form.flag("dry_run", false), !form.flag("skip_verification", false));
@@ -125,6 +126,7 @@ final class MigrateRoutes {
         services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
         String schema = Names.schema(Bodies.text(body, "schema_name"));
         Optional<String> id = databaseId(body);
+        AccessFilter.subject(platform, id);
         String database = Names.database(platform, schema, id);
         MigrateOptions options = options(body);
         RequestMeta meta = Responses.meta(req, actor(req));
@@ -142,6 +144,7 @@ final class MigrateRoutes {
     private void migrateAll(ServerRequest req, ServerResponse res) {
         JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
         String platform = Names.platform(Bodies.text(body, "platform"));
+        AccessFilter.subject(platform, Optional.empty());
         services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
         String schema = Names.schema(Bodies.text(body, "schema_name"));
         MigrateOptions options = options(body);
@@ -181,6 +184,7 @@ final class MigrateRoutes {
 
     private void job(ServerRequest req, ServerResponse res) {
         JobView job = services.jobs().view(jobId(req));
+        AccessFilter.subject(job.platform(), Optional.empty());
         services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), job.platform());
         Optional<JobStream.Format> stream = JobStream.format(req);
         if (stream.isPresent()) {
@@ -193,6 +197,7 @@ final class MigrateRoutes {
     private void resume(ServerRequest req, ServerResponse res) {
         UUID id = jobId(req);
         JobView job = services.jobs().view(id);
+        AccessFilter.subject(job.platform(), Optional.empty());
         services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), job.platform());
         RequestMeta meta = Responses.meta(req, actor(req));
         JobEngine.Started started = Responses.audited(services, meta, "migrate-all-resume",

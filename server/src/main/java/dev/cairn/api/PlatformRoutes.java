@@ -46,6 +46,7 @@ final class PlatformRoutes {
     private void registerPlatform(ServerRequest req, ServerResponse res) {
         JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
         String platform = Names.platform(Bodies.text(body, "platform"));
+        AccessFilter.subject(platform, Optional.empty());
         RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
         Responses.audited(services, meta, "register-platform", Optional.of(platform), () -> {
             if (!services.registry().registerPlatform(platform)) {
@@ -134,6 +135,7 @@ final class PlatformRoutes {
         services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
         String schema = Bodies.text(body, "schema_name");
         Optional<String> id = Bodies.optionalText(body, "database_id").or(() -> Bodies.optionalText(body, "uuid"));
+        AccessFilter.subject(platform, id);
         RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
         Registration r = Responses.audited(services, meta, "create-database", Optional.of(platform),
                 () -> services.registrar().createDatabase(platform, schema, id, meta),
@@ -146,6 +148,7 @@ final class PlatformRoutes {
     private void issueToken(ServerRequest req, ServerResponse res) {
         JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
         String platform = Names.platform(Bodies.text(body, "platform"));
+        AccessFilter.subject(platform, Optional.empty());
         RequestMeta meta = Responses.meta(req, "admin");
         String token = Responses.audited(services, meta, "issue-platform-token", Optional.of(platform),
                 () -> services.tokens().issue(platform), t -> Optional.empty());
@@ -154,6 +157,7 @@ final class PlatformRoutes {
 
     private String pathPlatform(ServerRequest req) {
         String platform = Names.platform(req.path().pathParameters().get("platform"));
+        AccessFilter.subject(platform, Optional.empty());
         services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
         return platform;
     }

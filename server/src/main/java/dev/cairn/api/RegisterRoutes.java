@@ -24,6 +24,7 @@ final class RegisterRoutes {
         Forms form = Forms.read(req, services);
         String platform = form.required("platform");
         Optional<String> tenant = form.field("tenant_id");
+        AccessFilter.subject(platform, tenant);
         byte[] archive = form.archive();
         RequestMeta meta = Responses.meta(req, "network:" + Responses.info(req).clientText());
         Registration r = Responses.audited(services, meta, "register", Optional.of(platform),

@@ -26,7 +26,7 @@ public final class Routes {
     }
 
     public static void configure(HttpRouting.Builder routing, Services services) {
-        routing.addFilter(new AccessFilter(services.network(), services.healthPublic()));
+        routing.addFilter(new AccessFilter(services.network(), services.healthPublic(), services.metrics()));
         routing.error(CairnException.class, Routes::problem);
         routing.error(Throwable.class, Routes::unexpected);
         RouteTable table = new RouteTable();
@@ -36,6 +36,7 @@ public final class Routes {
         new AdminRoutes(services).register(routing, table);
         new MigrateRoutes(services).register(routing, table);
         new PlatformRoutes(services).register(routing, table);
+        new MetricsRoutes(services).register(routing, table);
         table.fallback(routing);
     }
 

@@ -7,6 +7,7 @@ import dev.cairn.deploy.MigrateResult;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
+import dev.cairn.metrics.Metrics;
 import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import java.sql.Connection;
@@ -35,11 +36,13 @@ public final class DatabaseMigrator {
     private final DatabaseDirectory directory;
     private final KeyedLocks locks;
     private final SuperuserExtensions extensions;
+    private final Metrics metrics;
 
     DatabaseMigrator(Registry registry, PoolManager pools, Deployer deployer, Provisioner provisioner,
                      Templates templates, PlatformRoles roles, DatabaseDirectory directory, KeyedLocks locks,
-                     SuperuserExtensions extensions) {
+                     SuperuserExtensions extensions, Metrics metrics) {
         this.registry = registry;
+        this.metrics = metrics;
         this.pools = pools;
         this.deployer = deployer;
         this.provisioner = provisioner;
@@ -58,10 +61,18 @@ public final class DatabaseMigrator {
     /**
      * The same, for a caller that has already read the database's record (a fleet job reads all
      * of them in one query); an empty record means "not in the registry", as for a lookup.
+     * Counted in the metrics by its outcome ({@code completed}, {@code unchanged}, {@code dry_run}, ...).
      */
     public DatabaseMigration migrate(String database, String platform, Optional<String> tenant,
                                      Optional<DatabaseRecord> record, MigrationTarget target, MigrateOptions options,
                                      RequestMeta meta) {
+        return metrics.deploy(Metrics.DeployKind.MIGRATE, () -> migrateNow(database, platform, tenant, record, target,
+                options, meta), done -> done.result().status());
+    }
+
+    private DatabaseMigration migrateNow(String database, String platform, Optional<String> tenant,
+                                         Optional<DatabaseRecord> record, MigrationTarget target,
+                                         MigrateOptions options, RequestMeta meta) {
         if (record.isPresent() ? !record.get().platform().equals(platform) : !provisioner.exists(database)) {
             throw new CairnException(Problem.of(ErrorCode.DATABASE_NOT_FOUND, "database " + database
                     + " does not exist; create it first").with("database", database));

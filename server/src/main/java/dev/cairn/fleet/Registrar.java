@@ -10,6 +10,7 @@ import dev.cairn.deploy.Deployer;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
+import dev.cairn.metrics.Metrics;
 import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import dev.cairn.sql.Locks;
@@ -50,6 +51,7 @@ public final class Registrar {
     private final StoredBundles stored;
     private final SuperuserExtensions extensions;
     private final DatabaseMigrator migrator;
+    private final Metrics metrics;
 
     /** What to create: the database, whose it is, and the bundle (with its archive if it is new). */
     private record Plan(String database, String platform, Optional<String> tenant, String schemaName,
@@ -58,8 +60,9 @@ public final class Registrar {
 
     public Registrar(Registry registry, ControlDatabase control, PoolManager pools, Deployer deployer,
                      BundleReader reader, DatabaseDirectory directory, PlatformRoles roles,
-                     Set<String> allowedExtensions, int concurrency) {
+                     Set<String> allowedExtensions, int concurrency, Metrics metrics) {
         this.registry = registry;
+        this.metrics = metrics;
         this.roles = roles;
         this.extensions = new SuperuserExtensions(allowedExtensions);
         this.control = control;
@@ -72,7 +75,7 @@ public final class Registrar {
         this.templates = new Templates(registry, provisioner, pools, deployer, locks);
         this.stored = new StoredBundles(registry, reader);
         this.migrator = new DatabaseMigrator(registry, pools, deployer, provisioner, templates, roles, directory, locks,
-                extensions);
+                extensions, metrics);
     }
 
     /** Migrates existing databases with the same templates, locks and roles this registrar creates them with. */
@@ -161,7 +164,17 @@ public final class Registrar {
         return database;
     }
 
+    /** Counted in the metrics as a template copy or a fresh deploy, whichever it is. */
     private Registration provision(Plan plan, RequestMeta meta) {
+        Metrics.DeployKind kind = usesTemplate(plan) ? Metrics.DeployKind.TEMPLATE_COPY : Metrics.DeployKind.FRESH_DEPLOY;
+        return metrics.deploy(kind, () -> provisionNow(plan, meta), r -> "completed");
+    }
+
+    private static boolean usesTemplate(Plan plan) {
+        return plan.tenant().isPresent() || plan.stored().isPresent();
+    }
+
+    private Registration provisionNow(Plan plan, RequestMeta meta) {
         long started = System.nanoTime();
         DeployContext ctx = new DeployContext(meta.requestId(), meta.actor(), plan.platform(), plan.schemaName(),
                 plan.checksum());
@@ -169,7 +182,7 @@ public final class Registrar {
         try {
             Registration registration = locks.with("database:" + plan.database(), () -> {
                 Optional<Login> owner = roles.ensure(plan.platform());
-                Optional<Templates.Template> template = plan.tenant().isPresent() || plan.stored().isPresent()
+                Optional<Templates.Template> template = usesTemplate(plan)
                         ? Optional.of(templates.ensure(plan.bundle(), ctx, owner, extensions.of(plan.bundle())))
                         : Optional.empty();
                 return registry.inTransaction(c -> createAndRecord(c, plan, template, owner, ctx));

@@ -12,6 +12,7 @@ import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
 import dev.cairn.fleet.RequestMeta;
 import dev.cairn.fleet.SchemaVersion;
+import dev.cairn.metrics.Metrics;
 import dev.cairn.sql.Locks;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -46,9 +47,15 @@ public final class JobEngine implements AutoCloseable {
     private final int maxConcurrency;
     private final Map<UUID, CompletableFuture<Void>> running = new ConcurrentHashMap<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final Metrics metrics;
 
-    /** @param maxConcurrency the most databases migrated at once (each holds one connection) */
-    public JobEngine(ControlDatabase control, Registry registry, Registrar registrar, int maxConcurrency) {
+    /**
+     * @param maxConcurrency the most databases migrated at once (each holds one connection)
+     * @param metrics        where running jobs' progress and finished jobs are reported
+     */
+    public JobEngine(ControlDatabase control, Registry registry, Registrar registrar, int maxConcurrency,
+                     Metrics metrics) {
+        this.metrics = metrics;
         this.store = new JobStore(control);
         this.control = control;
         this.registry = registry;
@@ -154,6 +161,7 @@ public final class JobEngine implements AutoCloseable {
                 run(id, platform, options, stopOnError, concurrency, meta);
             } catch (RuntimeException e) {
                 LOG.error("job {} failed unexpectedly", id, e);
+                metrics.jobFinished(id, "failed");
                 store.finish(id, "failed");
             } finally {
                 running.remove(id);
@@ -170,6 +178,8 @@ public final class JobEngine implements AutoCloseable {
             }
             try {
                 List<JobStore.Item> items = store.unfinished(id);
+                int total = store.view(id).map(JobView::total).orElse(items.size());
+                metrics.jobStarted(id, platform, total, total - items.size());
                 boolean canaryPending = !items.isEmpty() && items.get(0).position() == 0;
                 List<FleetRun.Work> work = knownUnchanged(platform, work(platform, items), options);
                 DatabaseMigrator migrator = registrar.migrator();
@@ -177,9 +187,11 @@ public final class JobEngine implements AutoCloseable {
                 try (ItemWrites writes = new ItemWrites(store, id)) {
                     outcomes = FleetRun.run(work, canaryPending, options,
                             stopOnError ? FleetRun.OnError.STOP : FleetRun.OnError.CONTINUE, concurrency, migrator,
-                            meta, listener(writes), closing::get);
+                            meta, listener(id, writes), closing::get);
                 }
-                store.finish(id, closing.get() ? "interrupted" : status(store.view(id).orElseThrow()));
+                String status = closing.get() ? "interrupted" : status(store.view(id).orElseThrow());
+                store.finish(id, status);
+                metrics.jobFinished(id, status);
                 LOG.info("job {} for platform {}: {} database(s) done", id, platform, outcomes.size());
             } finally {
                 Locks.JOB.releaseSession(lock, id.toString());
@@ -226,7 +238,7 @@ public final class JobEngine implements AutoCloseable {
         return known != null ? Optional.of(known) : registry.database(database);
     }
 
-    private static FleetRun.Listener listener(ItemWrites writes) {
+    private FleetRun.Listener listener(UUID id, ItemWrites writes) {
         return new FleetRun.Listener() {
             @Override
             public void started(FleetRun.Work work) {
@@ -236,6 +248,7 @@ public final class JobEngine implements AutoCloseable {
             @Override
             public void finished(FleetRun.Work work, ItemOutcome outcome) {
                 writes.finished(work.position(), outcome);
+                metrics.jobDatabaseFinished(id, !outcome.succeeded());
             }
         };
     }

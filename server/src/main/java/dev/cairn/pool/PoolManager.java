@@ -6,7 +6,9 @@ import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -109,6 +111,24 @@ public final class PoolManager implements AutoCloseable {
         int busy = pools.values().stream().mapToInt(p -> p.dataSource().getHikariPoolMXBean() == null
                 ? 0 : p.dataSource().getHikariPoolMXBean().getActiveConnections()).sum();
         return new PoolStats(pools.size(), budget.inUse(), budget.total(), busy);
+    }
+
+    /** Every database with an open pool, read now (each pool's numbers together, not all pools at one instant). */
+    public List<PoolStats.Database> databases() {
+        List<PoolStats.Database> out = new ArrayList<>();
+        pools.forEach((database, pool) -> {
+            var bean = pool.dataSource().getHikariPoolMXBean();
+            if (bean != null && !pool.dataSource().isClosed()) {
+                out.add(new PoolStats.Database(database, bean.getActiveConnections(), bean.getIdleConnections(),
+                        bean.getTotalConnections(), bean.getThreadsAwaitingConnection()));
+            }
+        });
+        return out;
+    }
+
+    /** True while some connection request waits for a permit of the connection budget. */
+    public boolean budgetContended() {
+        return budget.underPressure();
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.Optional;
  * StoneScriptDB gateway where it had them, so its {@code .env} files keep working.
  *
  * @param maxTotalConnections empty means "derive from the server's max_connections at start-up"
+ * @param logFormat           {@code text} or {@code json} (one JSON object per line)
  */
 public record Config(
         PgServer postgres,
@@ -33,6 +34,7 @@ public record Config(
         boolean healthPublic,
         Optional<String> adminToken,
         String logLevel,
+        String logFormat,
         BundleLimits bundleLimits,
         long maxJsonBytes,
         Duration shutdownGrace,
@@ -76,6 +78,7 @@ public record Config(
                 env.bool("HEALTH_PUBLIC", true),
                 env.get("ADMIN_TOKEN"),
                 logLevel(env),
+                logFormat(env),
                 limits(env),
                 env.bytes("MAX_JSON_BYTES", 10L * 1024 * 1024),
                 env.seconds("SHUTDOWN_GRACE_SECS", 30),
@@ -140,6 +143,14 @@ public record Config(
             throw Env.bad("LOG_LEVEL", "expected trace, debug, info, warn, error or off, got '" + level + "'");
         }
         return level;
+    }
+
+    private static String logFormat(Env env) {
+        String format = env.string("LOG_FORMAT", "text").toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("text", "json").contains(format)) {
+            throw Env.bad("LOG_FORMAT", "expected text or json, got '" + format + "'");
+        }
+        return format;
     }
 
     private static Duration atLeast(Duration value, long millis, String name) {

@@ -18,6 +18,8 @@ import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
 import dev.cairn.identity.AdminToken;
 import dev.cairn.identity.NetworkPolicy;
+import dev.cairn.metrics.LogEncoder;
+import dev.cairn.metrics.Metrics;
 import dev.cairn.pool.PoolManager;
 import dev.cairn.pool.PoolSettings;
 import io.helidon.webserver.WebServer;
@@ -51,6 +53,7 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway start(Config config) {
         long started = System.nanoTime();
+        LogEncoder.use(config.logFormat());
         ServerLimits postgres = ServerLimits.read(config);
         int maxTotal = postgres.maxTotalConnections(config);
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
@@ -97,19 +100,20 @@ public final class Gateway implements AutoCloseable {
         ControlDatabase control = ControlDatabase.open(pools, config.postgres().maintenanceDatabase(),
                 config.controlDatabase());
         Registry registry = new Registry(control);
+        Metrics metrics = new Metrics(pools, VERSION, started);
         DatabaseDirectory directory = new DatabaseDirectory(registry);
         PlatformRoles roles = new PlatformRoles(registry, pools, config.postgres().maintenanceDatabase(),
                 platformRolesEnabled(config, postgres));
         Registrar registrar = new Registrar(registry, control, pools, new Deployer(config.deployTimeout()),
                 BundleReader.create(config.bundleLimits()), directory, roles, config.allowedExtensions(),
-                config.maxConnectionsPerPool() / 2);
+                config.maxConnectionsPerPool() / 2, metrics);
         Caller caller = new Caller(directory, new CatalogCache(pools), pools, roles);
         // Each database a job migrates holds one connection: a quarter of the budget leaves the rest to traffic.
-        JobEngine jobs = new JobEngine(control, registry, registrar, Math.max(1, maxTotal / 4));
+        JobEngine jobs = new JobEngine(control, registry, registrar, Math.max(1, maxTotal / 4), metrics);
         AdminToken admin = AdminToken.of(config.adminToken());
         return new Services(registrar, registry, control, caller, jobs, new PlatformTokens(registry, admin), pools, admin,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
-                config.bundleLimits(), config.maxJsonBytes(), VERSION, started);
+                config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics);
     }
 
     /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */
