@@ -36,6 +36,7 @@ public final class Routes {
         new AdminRoutes(services).register(routing, table);
         new MigrateRoutes(services).register(routing, table);
         new PlatformRoutes(services).register(routing, table);
+        new DocsRoutes().register(routing, table);
         table.fallback(routing);
     }
 
