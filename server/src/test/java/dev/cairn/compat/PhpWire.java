@@ -30,8 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *       {@code Expect: 100-continue} on uploads, curl's multipart encoding with the bundle as
  *       {@code postgresql.tar.gz} ({@code application/gzip});</li>
  *   <li>{@link #stream}: the StoneScriptPHP CLI's {@code gatewayHttpRequest} ({@code file_get_contents}
- *       with a stream context): HTTP/1.0, its own header lines, the body read until the server
- *       closes the connection, and the status taken from the status line.</li>
+ *       with a stream context, PHP 8): HTTP/1.1 with {@code Connection: close}, its own header
+ *       lines, the body read until the server closes the connection (de-chunked if need be), and
+ *       the status taken from the status line.</li>
  * </ul>
  */
 final class PhpWire {
@@ -156,17 +157,18 @@ final class PhpWire {
     }
 
     /**
-     * PHP's http stream wrapper: {@code protocol_version} 1.0 by default, a Host header, the
-     * caller's header lines, the content; then it reads until the server closes the connection
-     * (which an HTTP/1.0 server must do, so a server that keeps it open would hang the CLI).
+     * PHP 8's http stream wrapper ({@code protocol_version} 1.1 since PHP 8.0): the request line,
+     * Host, the caller's header lines, {@code Connection: close} (added because it reads to the
+     * end of the stream), the content; then it reads until the server closes the connection, so
+     * a server that ignored {@code Connection: close} would hang the CLI.
      */
     private Reply stream(String method, String path, List<String> headers, byte[] body) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(60_000);
-            StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.0\r\n")
+            StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                     .append("Host: 127.0.0.1:").append(port).append("\r\n");
             headers.forEach(h -> head.append(h).append("\r\n"));
-            head.append("\r\n");
+            head.append("Connection: close\r\n\r\n");
             OutputStream out = socket.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.UTF_8));
             if (body != null) {
@@ -175,7 +177,8 @@ final class PhpWire {
             out.flush();
             return parse(socket.getInputStream().readAllBytes());
         } catch (java.net.SocketTimeoutException e) {
-            throw new AssertionError("the server kept an HTTP/1.0 connection open: file_get_contents would hang", e);
+            throw new AssertionError("the server kept the connection open despite Connection: close:"
+                    + " file_get_contents would hang", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

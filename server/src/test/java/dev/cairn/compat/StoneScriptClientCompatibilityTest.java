@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Cairn spoken to exactly as the StoneScript gateway's real clients speak: stonescriptdb-gateway-client
  * 1.x to 3.x ({@code GatewayClient.php}, curl) and the StoneScriptPHP 5.x CLI ({@code gateway-common.php},
- * file_get_contents over HTTP/1.0), their field names, encodings, accepted status codes and the
+ * file_get_contents with Connection: close), their field names, encodings, accepted status codes and the
  * response fields they read. Where Cairn deliberately answers differently, the assertion states
  * Cairn's behaviour and docs/compatibility.md gives the reason.
  */
@@ -283,7 +283,7 @@ class StoneScriptClientCompatibilityTest {
     }
 
     @Test
-    void the_cli_registers_and_migrates_main_and_a_tenant_over_http_1_0_with_a_platform_token() {
+    void the_cli_registers_and_migrates_main_and_a_tenant_with_a_platform_token_over_connection_close_requests() {
         String platform = gateway.platform();
         cliRegisterPlatform(platform);
         cliRegisterPlatform(platform); // a second deploy of the same container: 409, carries on
@@ -411,12 +411,16 @@ class StoneScriptClientCompatibilityTest {
         assertError(missingTenant, "database_not_found");
         assertThat(missingTenant.json().get("database").asText()).isEqualTo(platform + "_ghost");
 
+        assertThat(call(platform, null, "add_patient", List.of("Ada", "x")).code()).isEqualTo(200);
+        // fine on an empty database (the template), refused by the row the live database holds
         Reply broken = migrate(platform, "", ClinicApp.v2().put("migrations/003_bad.pssql",
-                "ALTER TABLE patients ADD COLUMN x nosuchtype;").tarGz(), null);
+                "ALTER TABLE patients ADD CONSTRAINT short_names CHECK (length(name) < 2);").tarGz(), null);
         assertThat(broken.code()).as(broken.toString()).isEqualTo(422);
         assertError(broken, "migration_failed");
         assertThat(broken.json().get("database").asText()).isEqualTo(platform + "_main");
         assertThat(broken.json().get("file").asText()).isEqualTo("migrations/003_bad.pssql");
+        assertThat(broken.json().get("sqlstate").asText()).isEqualTo("23514");
+        assertThat(Pg.columns(platform + "_main", "patients")).doesNotContain("phone");
 
         Reply noToken = php.streamJson("/admin/platform-token", PhpWire.phpJson(Map.of("platform", platform)), null);
         assertThat(noToken.code()).isEqualTo(401);
