@@ -5,6 +5,7 @@ import dev.cairn.error.Problem;
 import dev.cairn.identity.NetworkPolicy;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -51,11 +52,22 @@ final class AccessFilter implements Filter {
         if (!exempt && !policy.allows(client)) {
             HttpErrors.send(res, Problem.of(ErrorCode.FORBIDDEN, "address " + client.getHostAddress()
                     + " is not allowed: it is outside ALLOWED_NETWORKS").with("client", client.getHostAddress()), requestId);
-            log(req, res, started);
-            return;
+        } else {
+            chain.proceed();
         }
-        chain.proceed();
         log(req, res, started);
+        if (closeRequested(req)) {
+            // Helidon 4.3 answers "Connection: close" but then waits for another request on the socket
+            // (helidon#12324). Clients that read to the end of the stream, such as PHP's file_get_contents
+            // in the StoneScriptPHP CLI, would hang until their timeout: the response is written, so end it here.
+            throw new CloseConnectionException("the client asked for Connection: close");
+        }
+    }
+
+    private static boolean closeRequested(RoutingRequest req) {
+        return req.headers().first(HeaderNames.CONNECTION)
+                .map(v -> java.util.Arrays.stream(v.split(",")).anyMatch(t -> t.strip().equalsIgnoreCase("close")))
+                .orElse(false);
     }
 
     private static void log(RoutingRequest req, RoutingResponse res, long started) {

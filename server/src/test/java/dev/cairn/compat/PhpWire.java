@@ -26,7 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * gateway can tell, without any of Cairn's own test conveniences:
  *
  * <ul>
- *   <li>{@link #curl}: stonescriptdb-gateway-client's {@code GatewayClient} (PHP curl): HTTP/1.1,
+ *   <li>{@code curl…}: stonescriptdb-gateway-client's {@code GatewayClient} (PHP curl): HTTP/1.1,
  *       {@code Expect: 100-continue} on uploads, curl's multipart encoding with the bundle as
  *       {@code postgresql.tar.gz} ({@code application/gzip});</li>
  *   <li>{@link #stream}: the StoneScriptPHP CLI's {@code gatewayHttpRequest} ({@code file_get_contents}
@@ -77,15 +77,99 @@ final class PhpWire {
         return curl(b.build());
     }
 
-    /** A CURLFile upload: curl picks the boundary, sends Expect: 100-continue and waits for it. */
+    /**
+     * A CURLFile upload as libcurl sends it: its boundary, {@code Expect: 100-continue}, then the
+     * body once the server says {@code 100 Continue} (or after curl's one-second wait); a final
+     * answer instead of the 100 ends the exchange without the body. Over a raw socket because
+     * the JDK client's own expect-continue handling differs from curl's.
+     */
     Reply curlForm(String path, List<Field> fields, String... headers) {
         String boundary = "------------------------" + hex(16);
         byte[] body = multipart(boundary, fields);
-        HttpRequest.Builder b = request(path, headers).expectContinue(true)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        return curl(b.build());
+        StringBuilder head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1:")
+                .append(port).append("\r\nAccept: application/json\r\nContent-Length: ").append(body.length)
+                .append("\r\nContent-Type: multipart/form-data; boundary=").append(boundary)
+                .append("\r\nExpect: 100-continue\r\n");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
+        head.append("\r\n");
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(1_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            String interim = "";
+            try {
+                interim = readHead(in);
+            } catch (java.net.SocketTimeoutException e) {
+                // curl's CURLOPT_EXPECT_100_TIMEOUT_MS: send the body anyway
+            }
+            socket.setSoTimeout(120_000);
+            if (!interim.isEmpty() && !interim.startsWith("HTTP/1.1 100")) {
+                return response(interim, in);
+            }
+            out.write(body);
+            out.flush();
+            return response(readHead(in), in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The status line and headers, up to the blank line. */
+    private static String readHead(InputStream in) throws IOException {
+        var head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("the server closed the connection before answering");
+            }
+            head.write(c);
+            matched = (c == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (c == '\r' ? 1 : 0);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The body after {@code head}: Content-Length bytes, or chunks; the connection may stay open. */
+    private static Reply response(String head, InputStream in) throws IOException {
+        String[] lines = head.strip().split("\r\n");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.put(lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).strip());
+        }
+        byte[] content;
+        if ("chunked".equalsIgnoreCase(headers.getOrDefault("transfer-encoding", ""))) {
+            var chunks = new ByteArrayOutputStream();
+            while (true) {
+                String size = readLine(in);
+                int n = Integer.parseInt(size.split(";")[0].strip(), 16);
+                if (n == 0) {
+                    readLine(in);
+                    break;
+                }
+                chunks.write(in.readNBytes(n));
+                readLine(in);
+            }
+            content = chunks.toByteArray();
+        } else {
+            content = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+        }
+        int code = Integer.parseInt(lines[0].split(" ")[1]);
+        return new Reply(code, new String(content, StandardCharsets.UTF_8), headers);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     /** A body of any type, as a misconfigured client would send it. */
@@ -164,7 +248,7 @@ final class PhpWire {
      */
     private Reply stream(String method, String path, List<String> headers, byte[] body) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(60_000);
+            socket.setSoTimeout(30_000);
             StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                     .append("Host: 127.0.0.1:").append(port).append("\r\n");
             headers.forEach(h -> head.append(h).append("\r\n"));

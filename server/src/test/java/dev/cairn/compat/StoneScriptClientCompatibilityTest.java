@@ -377,6 +377,45 @@ class StoneScriptClientCompatibilityTest {
         throw new AssertionError("job " + jobId + " never reached a final status");
     }
 
+    @Test
+    void a_request_with_connection_close_gets_its_whole_answer_and_then_the_end_of_the_stream() throws Exception {
+        long started = System.nanoTime();
+        Reply health = php.streamGet("/health", null);
+        Reply missing = php.streamGet("/no/such/route", null);
+        Reply refused = php.streamJson("/admin/platform-token", "{}", "wrong");
+
+        assertThat(health.code()).isEqualTo(200);
+        assertThat(health.json().get("status").asText()).isEqualTo("healthy");
+        assertThat(missing.code()).isEqualTo(404);
+        assertThat(missing.json().get("error").asText()).isEqualTo("not_found");
+        assertThat(refused.code()).isEqualTo(401);
+        assertThat(health.headers().get("connection")).isEqualTo("close");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(10));
+    }
+
+    @Test
+    void without_connection_close_the_connection_stays_open_for_the_next_request() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(10_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < 2; i++) {
+                socket.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+                int length = 0;
+                for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(line.substring(15).strip());
+                    }
+                }
+                char[] body = new char[length];
+                assertThat(in.read(body, 0, length)).isEqualTo(length);
+                assertThat(new String(body)).contains("\"status\":\"healthy\"");
+            }
+        }
+    }
+
     // ---- error handling ------------------------------------------------------------------------
 
     @Test
