@@ -6,6 +6,7 @@ import dev.cairn.identity.NetworkPolicy;
 import dev.cairn.metrics.Metrics;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -86,6 +87,18 @@ final class AccessFilter implements Filter {
         } finally {
             finish(req, res, started, answered);
         }
+        if (closeRequested(req)) {
+            // Helidon 4.3 answers "Connection: close" but then waits for another request on the socket
+            // (helidon#12324). Clients that read to the end of the stream, such as PHP's file_get_contents
+            // in the StoneScriptPHP CLI, would hang until their timeout: the response is written, so end it here.
+            throw new CloseConnectionException("the client asked for Connection: close");
+        }
+    }
+
+    private static boolean closeRequested(RoutingRequest req) {
+        return req.headers().first(HeaderNames.CONNECTION)
+                .map(v -> java.util.Arrays.stream(v.split(",")).anyMatch(t -> t.strip().equalsIgnoreCase("close")))
+                .orElse(false);
     }
 
     /** An exception that escaped routing is answered 500 by Helidon after this filter returns. */

@@ -134,7 +134,9 @@ final class PlatformRoutes {
         String platform = Names.platform(Bodies.text(body, "platform"));
         services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
         String schema = Bodies.text(body, "schema_name");
-        Optional<String> id = Bodies.optionalText(body, "database_id").or(() -> Bodies.optionalText(body, "uuid"));
+        // The same reading as /v2/migrate: "main", "null" and "" name the schema's own database, so the
+        // StoneScriptPHP CLI's register-main (database_id "main") creates what migrate-main then migrates.
+        Optional<String> id = MigrateRoutes.databaseId(body);
         AccessFilter.subject(platform, id);
         RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
         Registration r = Responses.audited(services, meta, "create-database", Optional.of(platform),
