@@ -55,22 +55,6 @@ final class UpToDate {
         }
     }
 
-    /**
-     * Outside a transaction, exact: the probe, or when it cannot tell (tracking from an older Cairn,
-     * a routine recreated by hand), the exact check. Errors are real failures here.
-     */
-    static boolean holds(Connection c, String checksum) throws SQLException {
-        if (probe(c, checksum)) {
-            return true;
-        }
-        try (PreparedStatement ps = c.prepareStatement(SAME_CONTENT)) {
-            ps.setString(1, checksum);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     /** The same question inside the migrate's transaction (after adoption), where an error is a real failure. */
     static boolean inTransaction(Migration m, String checksum) {
         return !m.strings(SAME_CONTENT, checksum).isEmpty();

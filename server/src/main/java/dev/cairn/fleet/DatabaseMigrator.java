@@ -97,7 +97,8 @@ public final class DatabaseMigrator {
         Optional<Login> login = recorded ? owner : Optional.empty();
         MigrateResult result;
         try (Connection c = pools.unpooled(database, login)) {
-            result = deployer.migrate(c, target.bundle(), template.desired(), options, ctx);
+            boolean mayBeUnchanged = record.map(r -> r.checksum().equals(target.checksum())).orElse(true);
+            result = deployer.migrate(c, target.bundle(), template.desired(), options, ctx, mayBeUnchanged);
         } catch (SQLException e) {
             throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "cannot connect to " + database + ": "
                     + e.getMessage()).with("database", database), e);
@@ -105,18 +106,31 @@ public final class DatabaseMigrator {
             throw e.problem().fields().containsKey("database") ? e : e.with("database", database);
         }
         if (!options.dryRun() && target.version().isPresent()) {
-            // Adopted databases and platforms without a role of their own get no fingerprint.
-            Optional<String> fingerprint = login.flatMap(l -> fingerprint(l, database));
-            if (!alreadyRecorded(record, target, result, fingerprint)) {
-                SchemaVersion version = target.version().get();
-                registry.inTransaction(c -> {
-                    Registry.recordMigrated(c, database, platform, tenant, version, target.checksum(), fingerprint);
-                    return null;
-                });
-                directory.forget(database);
-            }
+            recordState(database, platform, tenant, record, target, result, login);
         }
         return new DatabaseMigration(database, target.schemaName(), result);
+    }
+
+    /**
+     * Records the version, checksum and fingerprint the database now has. An unchanged database
+     * already recorded so needs no write; otherwise the fingerprint is read in the same control
+     * transaction that records it. Adopted databases and platforms without a role of their own
+     * get no fingerprint.
+     */
+    private void recordState(String database, String platform, Optional<String> tenant, Optional<DatabaseRecord> record,
+                             MigrationTarget target, MigrateResult result, Optional<Login> login) {
+        if (alreadyRecorded(record, target, result)
+                && record.get().fingerprint().equals(login.flatMap(l -> fingerprint(l, database)))) {
+            return;
+        }
+        SchemaVersion version = target.version().orElseThrow();
+        registry.inTransaction(c -> {
+            Optional<String> fingerprint = login.isPresent()
+                    ? Fingerprints.of(c, login.get().user(), database) : Optional.empty();
+            Registry.recordMigrated(c, database, platform, tenant, version, target.checksum(), fingerprint);
+            return null;
+        });
+        directory.forget(database);
     }
 
     private Optional<String> fingerprint(Login login, String database) {
@@ -125,11 +139,10 @@ public final class DatabaseMigrator {
 
     /** An unchanged database already recorded at this version needs no control-database write. */
     private static boolean alreadyRecorded(Optional<DatabaseRecord> record, MigrationTarget target,
-                                           MigrateResult result, Optional<String> fingerprint) {
+                                           MigrateResult result) {
         return result.status().equals("unchanged") && record.isPresent()
                 && record.get().versionId() == target.version().orElseThrow().id()
-                && record.get().checksum().equals(target.checksum())
-                && record.get().fingerprint().equals(fingerprint);
+                && record.get().checksum().equals(target.checksum());
     }
 
     /**

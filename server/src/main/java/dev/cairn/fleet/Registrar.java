@@ -209,8 +209,7 @@ public final class Registrar {
         }
         try (Provisioner.Creation creation = provisioner.create(plan.database(),
                 template.map(Templates.Template::database), owner)) {
-            DeployResult result = template.isPresent() ? checkedCopy(plan, template.get(), owner)
-                    : deployFresh(plan, owner, ctx);
+            DeployResult result = template.isPresent() ? template.get().summary() : deployFresh(plan, owner, ctx);
             SchemaVersion version = plan.stored().isPresent() ? plan.stored().get()
                     : Registry.storeVersion(c, plan.platform(), plan.schemaName(), plan.newArchive().orElseThrow(),
                     plan.bundle(), plan.checksum());
@@ -222,23 +221,6 @@ public final class Registrar {
             return new Registration(plan.database(), plan.platform(), plan.tenant(), version, plan.checksum(), result,
                     plan.bundle(), template.isPresent());
         }
-    }
-
-    /**
-     * A copy of a template is opened once, as its owner, before it is handed out: it must hold the
-     * template's deployment. Besides catching a broken copy, this first session builds the
-     * database's catalog cache file, which every later first connection (the tenant's first call,
-     * a fleet migrate) would otherwise pay for.
-     */
-    private DeployResult checkedCopy(Plan plan, Templates.Template template, Optional<Login> owner) throws SQLException {
-        try (Connection target = pools.unpooled(plan.database(), owner)) {
-            if (!deployer.holds(target, plan.checksum())) {
-                throw new CairnException(Problem.of(ErrorCode.INTERNAL_ERROR, "the copy of template "
-                        + template.database() + " does not hold its deployment; " + plan.database()
-                        + " was not created").with("database", plan.database()));
-            }
-        }
-        return template.summary();
     }
 
     /**
