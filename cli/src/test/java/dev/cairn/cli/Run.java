@@ -39,10 +39,10 @@ record Run(int exit, String out, String err, byte[] outBytes) {
         return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
     }
 
-    /** The test bundle copied to a fresh folder, so a test may edit it. */
+    /** The example bundle (examples/notes) copied to a fresh folder, so a test may edit it. */
     static Path notesCopy() {
         try {
-            Path source = Path.of("src/test/resources/bundles/notes");
+            Path source = Path.of("../examples/notes"); // the README's example bundle
             Path target = Files.createTempDirectory("cairn-cli-notes");
             try (Stream<Path> walk = Files.walk(source)) {
                 for (Path p : walk.toList()) {

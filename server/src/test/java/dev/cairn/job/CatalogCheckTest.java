@@ -1,13 +1,11 @@
 package dev.cairn.job;
 
 import static dev.cairn.job.FleetJobTest.finished;
-import static dev.cairn.job.FleetJobTest.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
-import dev.cairn.testing.Schema;
 import dev.cairn.testing.TestGateway;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,15 +35,7 @@ class CatalogCheckTest {
     }
 
     private String platformWithTenants(int tenants) {
-        String platform = gateway.platform();
-        assertThat(http.postJson("/platform/register", Map.of("platform", platform)).status()).isEqualTo(201);
-        assertThat(upload(http, platform, "tenant", Schema.base()).status()).isEqualTo(201);
-        for (int i = 0; i < tenants; i++) {
-            Http.Answer c = http.postJson("/database/create", Map.of("platform", platform, "schema_name", "tenant",
-                    "database_id", "c" + i));
-            assertThat(c.status()).as(c.toString()).isEqualTo(201);
-        }
-        return platform;
+        return FleetJobTest.platformWithTenants(gateway, tenants);
     }
 
     private static Map<String, String> byDatabase(JsonNode job, String field) {

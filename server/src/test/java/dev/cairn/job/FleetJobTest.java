@@ -56,6 +56,12 @@ class FleetJobTest {
     }
 
     private String platformWithTenants(int tenants) {
+        return platformWithTenants(gateway, tenants);
+    }
+
+    /** A v2 platform with schema {@code tenant} (the base schema) and databases {@code c0}, {@code c1}, ... */
+    static String platformWithTenants(TestGateway gateway, int tenants) {
+        Http http = gateway.http();
         String platform = gateway.platform();
         assertThat(http.postJson("/platform/register", Map.of("platform", platform)).status()).isEqualTo(201);
         assertThat(upload(http, platform, "tenant", Schema.base()).status()).isEqualTo(201);
