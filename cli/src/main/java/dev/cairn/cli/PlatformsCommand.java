@@ -28,16 +28,8 @@ final class PlatformsCommand implements Callable<Integer>, Cli.Machine {
     @Override
     public Integer call() {
         JsonNode body = root.api().get("/platforms").json();
-        Console c = root.console();
-        if (json()) {
-            c.out().println(body.toString());
-            return Exit.OK;
-        }
-        Table t = new Table(List.of("PLATFORM", "SCHEMAS", "DATABASES", "CREATED"));
-        Json.list(body, "platforms").forEach(p -> t.row(List.of(Json.text(p, "name"), Json.text(p, "schemas"),
-                Json.text(p, "databases"), Json.text(p, "created_at"))));
-        c.out().print(t.render(c));
-        c.out().println("(" + Json.number(body, "count") + " platform(s))");
-        return Exit.OK;
+        return Table.printListing(root.console(), json(), body, "platforms",
+                List.of("PLATFORM", "SCHEMAS", "DATABASES", "CREATED"), p -> List.of(Json.text(p, "name"),
+                        Json.text(p, "schemas"), Json.text(p, "databases"), Json.text(p, "created_at")), "platform");
     }
 }

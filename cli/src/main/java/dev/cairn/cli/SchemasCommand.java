@@ -91,18 +91,11 @@ final class SchemasCommand implements Runnable {
         @Override
         public Integer call() {
             JsonNode body = root.api().get("/platform/" + Urls.encode(platform) + "/schemas").json();
-            Console c = root.console();
-            if (json()) {
-                c.out().println(body.toString());
-                return Exit.OK;
-            }
-            Table t = new Table(java.util.List.of("SCHEMA", "VERSION", "VERSIONS", "CHECKSUM", "UPLOADED"));
-            Json.list(body, "schemas").forEach(s -> t.row(java.util.List.of(Json.text(s, "name"), Json.text(s, "version"),
-                    Json.text(s, "versions"), MigrateCommand.abbreviated(Json.text(s, "checksum")),
-                    Json.text(s, "uploaded_at"))));
-            c.out().print(t.render(c));
-            c.out().println("(" + Json.number(body, "count") + " schema(s))");
-            return Exit.OK;
+            return Table.printListing(root.console(), json(), body, "schemas",
+                    java.util.List.of("SCHEMA", "VERSION", "VERSIONS", "CHECKSUM", "UPLOADED"),
+                    s -> java.util.List.of(Json.text(s, "name"), Json.text(s, "version"), Json.text(s, "versions"),
+                            MigrateCommand.abbreviated(Json.text(s, "checksum")), Json.text(s, "uploaded_at")),
+                    "schema");
         }
     }
 }

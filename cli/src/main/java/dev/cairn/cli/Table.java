@@ -1,7 +1,9 @@
 package dev.cairn.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** A plain text table: a header row, columns padded to their widest cell, two spaces apart. */
 final class Table {
@@ -11,6 +13,23 @@ final class Table {
 
     Table(List<String> header) {
         this.header = List.copyOf(header);
+    }
+
+    /**
+     * How the list commands answer: the server's JSON as it came ({@code --json}), or one row per
+     * element of {@code field} and a count line ("(3 platform(s))").
+     */
+    static int printListing(Console c, boolean json, JsonNode body, String field, List<String> header,
+                            Function<JsonNode, List<String>> row, String noun) {
+        if (json) {
+            c.out().println(body.toString());
+            return Exit.OK;
+        }
+        Table t = new Table(header);
+        Json.list(body, field).forEach(element -> t.row(row.apply(element)));
+        c.out().print(t.render(c));
+        c.out().println("(" + Json.number(body, "count") + " " + noun + "(s))");
+        return Exit.OK;
     }
 
     Table row(List<String> cells) {

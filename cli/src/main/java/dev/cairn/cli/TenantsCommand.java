@@ -87,19 +87,11 @@ final class TenantsCommand implements Runnable {
         @Override
         public Integer call() {
             JsonNode body = root.api().get("/admin/databases?platform=" + Urls.encode(platform)).json();
-            Console c = root.console();
-            if (json()) {
-                c.out().println(body.toString());
-                return Exit.OK;
-            }
-            Table t = new Table(java.util.List.of("DATABASE", "TYPE", "TENANT", "SCHEMA", "VERSION", "SIZE_MB", "CREATED"));
-            for (JsonNode d : Json.list(body, "databases")) {
-                t.row(java.util.List.of(Json.text(d, "name"), Json.text(d, "type"), Json.text(d, "tenant_id"),
-                        Json.text(d, "schema"), Json.text(d, "version"), Json.text(d, "size_mb"), Json.text(d, "created_at")));
-            }
-            c.out().print(t.render(c));
-            c.out().println("(" + Json.number(body, "count") + " database(s))");
-            return Exit.OK;
+            return Table.printListing(root.console(), json(), body, "databases",
+                    java.util.List.of("DATABASE", "TYPE", "TENANT", "SCHEMA", "VERSION", "SIZE_MB", "CREATED"),
+                    d -> java.util.List.of(Json.text(d, "name"), Json.text(d, "type"), Json.text(d, "tenant_id"),
+                            Json.text(d, "schema"), Json.text(d, "version"), Json.text(d, "size_mb"),
+                            Json.text(d, "created_at")), "database");
         }
     }
 }
