@@ -52,16 +52,8 @@ public final class Deployer {
      * An existing database: brought to the bundle in one transaction under its deploy lock, or,
      * for a dry run, everything done and then rolled back. New enum values are committed first,
      * on their own: PostgreSQL refuses to use an enum value in the transaction that added it.
-     */
-    public MigrateResult migrate(Connection c, Bundle bundle, DesiredState desired, MigrateOptions options,
-                                 DeployContext ctx) {
-        return migrate(c, bundle, desired, options, ctx, true);
-    }
-
-    /**
-     * The same; {@code mayBeUnchanged} false says the caller knows the database was last deployed
-     * with other content (the control database recorded another checksum), so the cheap probe
-     * for "nothing to do" is skipped: on a new session it costs milliseconds of server CPU.
+     * First, unless {@code mayBeUnchanged} is false (the caller knows the database was last
+     * deployed with other content), one cheap query asks whether there is nothing to do at all.
      */
     public MigrateResult migrate(Connection c, Bundle bundle, DesiredState desired, MigrateOptions options,
                                  DeployContext ctx, boolean mayBeUnchanged) {

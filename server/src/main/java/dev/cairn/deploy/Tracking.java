@@ -98,8 +98,9 @@ final class Tracking {
      */
     static void refreshRoutines(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.executeUpdate("UPDATE cairn.deployments SET routines = " + ROUTINE_IDS
-                    + " WHERE id = (SELECT max(id) FROM cairn.deployments) AND routines IS DISTINCT FROM " + ROUTINE_IDS);
+            st.executeUpdate("UPDATE cairn.deployments d SET routines = cur.ids FROM (SELECT " + ROUTINE_IDS
+                    + " AS ids) cur WHERE d.id = (SELECT max(id) FROM cairn.deployments)"
+                    + " AND d.routines IS DISTINCT FROM cur.ids");
         }
     }
 

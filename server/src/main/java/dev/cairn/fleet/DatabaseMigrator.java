@@ -12,8 +12,11 @@ import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Migrates one database to a target bundle. The desired state comes from the template database
@@ -153,22 +156,22 @@ public final class DatabaseMigrator {
      * dropped or created again by hand, a restored or recreated database, {@code force}) is
      * migrated the usual way. Read in one query for the whole fleet.
      */
-    public java.util.Set<String> unchangedInCatalog(String platform, List<DatabaseRecord> records,
-                                                    java.util.Map<String, MigrationTarget> targets,
+    public Set<String> unchangedInCatalog(String platform, List<DatabaseRecord> records,
+                                                    Map<String, MigrationTarget> targets,
                                                     MigrateOptions options) {
         Optional<Login> role = roles.login(platform);
         if (options.force() || role.isEmpty()) {
-            return java.util.Set.of();
+            return Set.of();
         }
         List<DatabaseRecord> candidates = records.stream().filter(r -> r.platform().equals(platform)
                 && r.fingerprint().isPresent() && targets.containsKey(r.name())
                 && sameTarget(r, targets.get(r.name()))).toList();
         if (candidates.isEmpty()) {
-            return java.util.Set.of();
+            return Set.of();
         }
-        java.util.Map<String, String> now = registry.fingerprints(role.get().user(),
+        Map<String, String> now = registry.fingerprints(role.get().user(),
                 candidates.stream().map(DatabaseRecord::name).toList());
-        java.util.Set<String> unchanged = new java.util.HashSet<>();
+        Set<String> unchanged = new HashSet<>();
         for (DatabaseRecord r : candidates) {
             if (r.fingerprint().get().equals(now.get(r.name()))) {
                 unchanged.add(r.name());

@@ -55,10 +55,4 @@ final class Fingerprints {
     static Optional<String> of(Connection c, String role, String database) throws SQLException {
         return Optional.ofNullable(of(c, role, java.util.List.of(database)).get(database));
     }
-
-    /** How many routines the fingerprint lists. */
-    static int routines(String fingerprint) {
-        String list = fingerprint.substring(fingerprint.indexOf(':') + 1);
-        return list.isEmpty() ? 0 : list.split(",").length;
-    }
 }
