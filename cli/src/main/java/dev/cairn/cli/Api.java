@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -70,9 +71,15 @@ final class Api {
     }
 
     Reply postJson(String path, Object body) {
-        byte[] json = Json.bytes(body);
-        return checked(send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json)), HttpResponse.BodyHandlers.ofByteArray()));
+        return postJson(path, body, Map.of());
+    }
+
+    /** With request headers of the caller's own, such as {@code Prefer: respond-async}. */
+    Reply postJson(String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path).header("Content-Type", "application/json");
+        headers.forEach(builder::header);
+        return checked(send(builder.POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))),
+                HttpResponse.BodyHandlers.ofByteArray()));
     }
 
     Reply postForm(String path, Form form) {

@@ -13,23 +13,32 @@ import java.util.stream.Stream;
  * Follows a fleet job through {@code GET /v2/migrate-all/{id}?stream=ndjson}: one {@code result}
  * line per database as it lands, {@code progress} lines, a {@code done} line with the totals. With
  * {@code --json} the lines are passed through as they come (for machines); otherwise they drive a
- * {@link Progress} and end in a summary with every failure and its error.
+ * {@link Progress} and end in a summary with every failure and its error. A job that is over
+ * already (a server that answered {@code POST /v2/migrate-all} with the finished job) is read by
+ * {@link #finished} and summarized the same way.
  */
 final class JobFollower {
 
-    /** How a job ended, as the client reports it. */
-    record Outcome(String jobId, long total, long completed, long unchanged, long failed, long skipped,
+    /**
+     * How a job ended, as the client reports it. The databases at the target are {@code changed}
+     * plus {@code unchanged} (the server's {@code completed} counts both).
+     */
+    record Outcome(String jobId, long total, long changed, long unchanged, long failed, long skipped,
                    List<JsonNode> failures, Duration took) {
+
+        /** The databases the job is done with, whatever their outcome. */
+        long ended() {
+            return changed + unchanged + failed + skipped;
+        }
 
         /** 0 when every database succeeded; 3 when every failure is a blocked change; 4 otherwise. */
         int exitCode() {
             if (failed + skipped == 0) {
                 return Exit.OK;
             }
-            boolean allBlocked = !failures.isEmpty() && failures.stream()
-                    .filter(f -> "failed".equals(Json.text(f, "status")))
-                    .allMatch(f -> ServerErrors.BLOCKED.equals(Json.text(f.path("error"), "error")));
-            return allBlocked && failed > 0 ? Exit.BLOCKED : Exit.SERVER;
+            // Skipped databases are not counted: after a blocked canary the job skips the rest.
+            long blocked = failures.stream().filter(ServerErrors::blocked).count();
+            return failed > 0 && blocked == failed ? Exit.BLOCKED : Exit.SERVER;
         }
     }
 
@@ -66,18 +75,16 @@ final class JobFollower {
                 switch (Json.text(event, "event")) {
                     case "result" -> {
                         done++;
-                        String status = Json.text(event, "status");
-                        if (status.equals("failed") || status.equals("skipped")) {
+                        if (failure(event)) {
                             failures.add(event);
-                            failed += status.equals("failed") ? 1 : 0;
+                            failed += Json.text(event, "status").equals("failed") ? 1 : 0;
                         }
                     }
                     case "progress" -> total = Json.number(event, "total_databases");
                     case "done" -> {
                         Outcome outcome = outcome(jobId, event, failures, Duration.ofNanos(System.nanoTime() - started));
                         if (!json) {
-                            progress.finish(outcome.completed() + outcome.unchanged() + outcome.failed()
-                                    + outcome.skipped(), outcome.total(), outcome.failed());
+                            progress.finish(outcome.ended(), outcome.total(), outcome.failed());
                         }
                         return outcome;
                     }
@@ -100,23 +107,37 @@ final class JobFollower {
                 + "); the job goes on in the server: follow it again with 'cairn jobs watch " + jobId + "'");
     }
 
-    private static Outcome outcome(String jobId, JsonNode done, List<JsonNode> failures, Duration took) {
-        return new Outcome(jobId, Json.number(done, "total_databases"), Json.number(done, "completed"),
-                Json.number(done, "unchanged"), Json.number(done, "failed"), Json.number(done, "skipped"),
+    /** A finished job's body, as {@code GET /v2/migrate-all/{id}} answers it (with its {@code results}). */
+    static Outcome finished(JsonNode job, Duration took) {
+        List<JsonNode> failures = Json.list(job, "results").stream().filter(JobFollower::failure).toList();
+        return outcome(Json.text(job, "job_id"), job, failures, took);
+    }
+
+    private static boolean failure(JsonNode result) {
+        String status = Json.text(result, "status");
+        return status.equals("failed") || status.equals("skipped");
+    }
+
+    /** The totals of a job body or of the stream's {@code done} line. */
+    private static Outcome outcome(String jobId, JsonNode totals, List<JsonNode> failures, Duration took) {
+        return new Outcome(jobId, Json.number(totals, "total_databases"), Json.number(totals, "changed"),
+                Json.number(totals, "unchanged"), Json.number(totals, "failed"), Json.number(totals, "skipped"),
                 List.copyOf(failures), took);
     }
 
-    /** {@code done in 2.1s: 4 completed, 1 unchanged, 0 failed, 0 skipped (job …)} and each failure. */
+    /**
+     * {@code done in 2.1s (schema main): 4 changed, 0 unchanged, 0 failed, 0 skipped of 4 database(s), job …}
+     * and each failure.
+     */
     void summary(Outcome o, Optional<String> label) {
-        String counts = "%d completed, %d unchanged, %d failed, %d skipped".formatted(o.completed(), o.unchanged(),
+        String counts = "%d changed, %d unchanged, %d failed, %d skipped".formatted(o.changed(), o.unchanged(),
                 o.failed(), o.skipped());
         String line = "done in " + Durations.format(o.took()) + label.map(l -> " (" + l + ")").orElse("") + ": "
                 + counts + " of " + o.total() + " database(s), job " + o.jobId();
         console.out().println(o.failed() + o.skipped() == 0 ? console.green(line) : console.red(line));
         for (JsonNode f : o.failures()) {
-            JsonNode error = f.path("error");
             console.out().println("  " + Json.text(f, "database") + " " + Json.text(f, "status") + ": "
-                    + ServerErrors.describe(error, "").replaceFirst("^error: ", "").replace("\n", "\n    "));
+                    + ServerErrors.describeResult(f).replace("\n", "\n    "));
         }
         console.out().flush();
     }

@@ -21,6 +21,11 @@ import picocli.CommandLine.Parameters;
  * NDJSON stream), because only a job reports per database while it runs: v1 {@code /migrate}
  * without a tenant answers once, when the last database is done. A fleet dry run is v1's, which
  * stores no schema version and answers every database's plan at once.
+ *
+ * <p>{@code POST /v2/migrate-all} waits a while for a short job and answers {@code 200} with it
+ * finished; the client asks for {@code Prefer: respond-async} instead, so that it gets the job id
+ * at once and can show progress. A server that does not honour the preference may still answer
+ * {@code 200}: that job is reported from the body, without following it.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = {"Migrate a tenant's database (--tenant) or the platform's whole fleet to a bundle.",
@@ -29,6 +34,9 @@ import picocli.CommandLine.Parameters;
             "Without --schema, every schema the platform's databases use is migrated (main first)."},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {Exit.L0, Exit.L1, Exit.L2, Exit.L3, Exit.L4, Exit.L5})
 final class MigrateCommand implements Callable<Integer>, Cli.Machine {
+
+    /** RFC 7240: answer at once with the job's id rather than wait for the job to end. */
+    private static final Map<String, String> RESPOND_ASYNC = Map.of("Prefer", "respond-async");
 
     @Parameters(index = "0", paramLabel = "PLATFORM")
     private String platform;
@@ -102,7 +110,7 @@ final class MigrateCommand implements Callable<Integer>, Cli.Machine {
             printPlan(result);
             return Exit.OK;
         }
-        String status = Json.text(result, "status");
+        String status = Json.text(result, "status") + (result.path("unchanged").asBoolean() ? " (unchanged)" : "");
         c.out().println(c.green(Json.text(body, "database") + ": " + status) + " in "
                 + Durations.format(Duration.ofMillis(Json.number(body, "execution_time_ms"))) + " ("
                 + Json.number(body, "migrations_applied") + " migration(s) applied, "
@@ -151,8 +159,7 @@ final class MigrateCommand implements Callable<Integer>, Cli.Machine {
             printPlan(group.get(0));
         }
         for (JsonNode f : failed) {
-            c.out().println(c.red(Json.text(f, "database") + " failed: ")
-                    + ServerErrors.describe(f.path("error"), "").replaceFirst("^error: ", ""));
+            c.out().println(c.red(Json.text(f, "database") + " failed: ") + ServerErrors.describeResult(f));
         }
         return failed.isEmpty() ? Exit.OK : Exit.SERVER;
     }
@@ -191,12 +198,8 @@ final class MigrateCommand implements Callable<Integer>, Cli.Machine {
         Console c = root.console();
         JsonNode stored = api.postForm("/platform/" + platform + "/schema", new Form().field("schema_name", schemaName)
                 .file("schema", source.fileName(), source.archive())).json();
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("platform", platform);
-        request.put("schema_name", schemaName);
-        request.put("force", force);
-        request.put("allow", allow);
-        Api.Reply started = api.postJson("/v2/migrate-all", request);
+        long posted = System.nanoTime();
+        Api.Reply started = api.postJson("/v2/migrate-all", migrateAll(schemaName), RESPOND_ASYNC);
         if (json()) {
             c.out().println(stored.toString());
         } else {
@@ -208,7 +211,28 @@ final class MigrateCommand implements Callable<Integer>, Cli.Machine {
             c.out().println(json() ? "{}" : "no databases of schema " + schemaName + " to migrate");
             return Exit.OK;
         }
-        JsonNode job = started.json();
+        JobFollower follower = new JobFollower(api, c, json());
+        JobFollower.Outcome outcome = started.status() == 200
+                ? finished(started.json(), schemaName, Duration.ofNanos(System.nanoTime() - posted))
+                : followed(follower, started.json(), schemaName);
+        if (!json()) {
+            follower.summary(outcome, Optional.of("schema " + schemaName));
+        }
+        return outcome.exitCode();
+    }
+
+    private Map<String, Object> migrateAll(String schemaName) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("platform", platform);
+        request.put("schema_name", schemaName);
+        request.put("force", force);
+        request.put("allow", allow);
+        return request;
+    }
+
+    /** A 202: the job runs; its stream is followed to the end. */
+    private JobFollower.Outcome followed(JobFollower follower, JsonNode job, String schemaName) {
+        Console c = root.console();
         String id = Json.text(job, "job_id");
         if (json()) {
             c.out().println(job.toString());
@@ -216,12 +240,19 @@ final class MigrateCommand implements Callable<Integer>, Cli.Machine {
             c.out().println("migrating " + Json.number(job, "total_databases") + " database(s) of schema " + schemaName
                     + " (job " + id + ")");
         }
-        JobFollower follower = new JobFollower(api, c, json());
-        JobFollower.Outcome outcome = follower.follow(id);
-        if (!json()) {
-            follower.summary(outcome, Optional.of("schema " + schemaName));
+        return follower.follow(id);
+    }
+
+    /** A 200: the server waited for the job, and the body is the job finished, results and all. */
+    private JobFollower.Outcome finished(JsonNode job, String schemaName, Duration took) {
+        Console c = root.console();
+        if (json()) {
+            c.out().println(job.toString());
+        } else {
+            c.out().println("migrated " + Json.number(job, "total_databases") + " database(s) of schema " + schemaName
+                    + " (job " + Json.text(job, "job_id") + ")");
         }
-        return outcome.exitCode();
+        return JobFollower.finished(job, took);
     }
 
     static String abbreviated(String checksum) {

@@ -27,6 +27,20 @@ final class ServerErrors {
         return new CliException(exit, describe(error, "HTTP " + status), json);
     }
 
+    /**
+     * Why one database of a fleet failed or was skipped: its {@code problem} (code, message and
+     * where), else its {@code error}, which is only a sentence; without the {@code error: } prefix.
+     */
+    static String describeResult(JsonNode result) {
+        JsonNode problem = result.path("problem");
+        return problem.isObject() ? describe(problem, "").replaceFirst("^error: ", "") : Json.text(result, "error");
+    }
+
+    /** Whether one database of a fleet was refused a change that could lose data. */
+    static boolean blocked(JsonNode result) {
+        return BLOCKED.equals(Json.text(result.path("problem"), "error"));
+    }
+
     /** {@code error: CODE (HTTP 422): MESSAGE} and an indented line for file, line, database. */
     static String describe(JsonNode error, String context) {
         StringBuilder s = new StringBuilder("error: ").append(Json.text(error, "error"));

@@ -42,7 +42,7 @@ class ProgressTerminalTest {
         assertThat(output).contains("\r[").contains("[##############################] 6/6  failed 0");
         List<String> lines = output.lines().map(l -> l.replace("\r", "").strip()).filter(l -> !l.isEmpty()).toList();
         assertThat(lines.get(lines.size() - 1))
-                .matches("done in [0-9.]+m?s \\(schema main\\): 6 completed, 0 unchanged, 0 failed, 0 skipped of 6 database\\(s\\), job [0-9a-f-]+");
+                .matches("done in [0-9.]+m?s \\(schema main\\): 6 changed, 0 unchanged, 0 failed, 0 skipped of 6 database\\(s\\), job [0-9a-f-]+");
         assertThat(output).doesNotContain("progress: ").doesNotContain("\u001b[");
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,13 @@ class ServerCommandsTest {
 
     private static Run cairn(String... args) {
         return Run.against(server, args);
+    }
+
+    /** Through a proxy that drops {@code Prefer}: a server that answers a short job finished, with 200. */
+    private static Run viaProxy(PreferIgnoringProxy proxy, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", proxy.url()));
+        return Run.cairn(Map.of("CAIRN_TOKEN", ServerProcess.ADMIN_TOKEN), all.toArray(String[]::new));
     }
 
     private static Path withArchived() {
@@ -132,7 +141,7 @@ class ServerCommandsTest {
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("stored schema main v2", "migrating 4 database(s) of schema main (job ",
                 "progress: [##############################] 4/4  failed 0")
-                .containsPattern("done in [0-9.]+m?s \\(schema main\\): 4 completed, 0 unchanged, 0 failed, 0 skipped of 4");
+                .containsPattern("done in [0-9.]+m?s \\(schema main\\): 4 changed, 0 unchanged, 0 failed, 0 skipped of 4");
         assertThat(run.out()).as("no colours off a terminal").doesNotContain("\u001b[").doesNotContain("\r");
         for (String db : new String[] {"_main", "_t1", "_t2", "_t3"}) {
             assertThat(columns(p + db)).as(db).contains("archived");
@@ -141,11 +150,36 @@ class ServerCommandsTest {
         String job = run.out().replaceAll("(?s).*\\(job ([0-9a-f-]+)\\).*", "$1");
         Run watch = cairn("jobs", "watch", job);
         assertThat(watch.exit()).as(watch.toString()).isZero();
-        assertThat(watch.out()).contains("4 completed, 0 unchanged, 0 failed, 0 skipped of 4 database(s), job " + job);
+        assertThat(watch.out()).contains("4 changed, 0 unchanged, 0 failed, 0 skipped of 4 database(s), job " + job);
+    }
 
-        Run again = cairn("migrate", p, withArchived().toString());
+    @Test
+    void a_fleet_migrate_where_nothing_changed_counts_every_database_once_as_unchanged() {
+        String p = registered(Run.notesCopy(), "t1", "t2", "t3");
+        Path archived = withArchived();
+        assertThat(cairn("migrate", p, archived.toString()).exit()).isZero();
+
+        Run again = cairn("migrate", p, archived.toString());
+        Run json = cairn("migrate", p, archived.toString(), "--json");
+
         assertThat(again.exit()).as(again.toString()).isZero();
-        assertThat(again.out()).contains("stored schema main v2 (unchanged)", "0 completed, 4 unchanged");
+        assertThat(again.out()).contains("stored schema main v2 (unchanged)",
+                        "progress: [##############################] 4/4  failed 0",
+                        ": 0 changed, 4 unchanged, 0 failed, 0 skipped of 4 database(s)")
+                .doesNotContain("8/4").doesNotContain("  " + p);
+        assertThat(json.exit()).as(json.toString()).isZero();
+        var lines = json.out().strip().lines().map(l -> Json.parse(l).orElseThrow()).toList();
+        var results = lines.stream().filter(l -> l.path("event").asText().equals("result")).toList();
+        assertThat(results).hasSize(4).allSatisfy(r -> {
+            assertThat(r.path("status").asText()).isEqualTo("completed");
+            assertThat(r.path("unchanged").asBoolean()).isTrue();
+            assertThat(r.path("problem").isNull()).isTrue();
+        });
+        JsonNode done = lines.get(lines.size() - 1);
+        assertThat(done.path("event").asText()).isEqualTo("done");
+        assertThat(done.path("changed").asInt()).isZero();
+        assertThat(done.path("unchanged").asInt()).isEqualTo(4);
+        assertThat(done.path("completed").asInt()).isEqualTo(4);
     }
 
     @Test
@@ -159,6 +193,9 @@ class ServerCommandsTest {
         assertThat(lines).allMatch(JsonNode::isObject);
         assertThat(lines.get(lines.size() - 1).path("event").asText()).isEqualTo("done");
         assertThat(lines.get(lines.size() - 1).path("completed").asInt()).isEqualTo(2);
+        assertThat(lines.get(lines.size() - 1).path("changed").asInt()).isEqualTo(2);
+        assertThat(lines).filteredOn(l -> l.path("event").asText().equals("result"))
+                .hasSize(2).allMatch(r -> r.path("status").asText().equals("completed") && !r.path("unchanged").asBoolean());
         assertThat(run.out()).doesNotContain("[#");
     }
 
@@ -180,28 +217,62 @@ class ServerCommandsTest {
         assertThat(columns(p + "_acme")).doesNotContain("archived");
     }
 
+    /** The notes bundle without the column {@code notes.tags}: a data-loss change the server blocks. */
+    private static Path dropsTags() {
+        Path dir = Run.notesCopy();
+        Run.write(dir.resolve("postgresql/tables/notes.sql"), ARCHIVED.replace(
+                "    tags        text[] NOT NULL DEFAULT '{}',\n", ""));
+        // The functions must fit the new table: the server builds a template of the target first.
+        Run.write(dir.resolve("postgresql/functions/notes.sql"), "CREATE OR REPLACE FUNCTION count_notes()"
+                + " RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM notes $$;\n");
+        return dir;
+    }
+
     @Test
     void a_blocked_change_exits_3_with_the_blocked_changes() {
         String p = registered(Run.notesCopy(), "acme");
-        Path dropsTags = Run.notesCopy();
-        Run.write(dropsTags.resolve("postgresql/tables/notes.sql"), ARCHIVED.replace(
-                "    tags        text[] NOT NULL DEFAULT '{}',\n", ""));
-        // The functions must fit the new table: the server builds a template of the target first.
-        Run.write(dropsTags.resolve("postgresql/functions/notes.sql"), "CREATE OR REPLACE FUNCTION count_notes()"
-                + " RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM notes $$;\n");
+        Path dropsTags = dropsTags();
 
         Run one = cairn("migrate", p, dropsTags.toString(), "--tenant", "acme");
         Run fleet = cairn("migrate", p, dropsTags.toString());
+        Run fleetJson = cairn("migrate", p, dropsTags.toString(), "--json");
         Run dry = cairn("migrate", p, dropsTags.toString(), "--dry-run");
 
         assertThat(one.exit()).as(one.toString()).isEqualTo(3);
         assertThat(one.err()).contains("error: schema_change_blocked (HTTP 409)", "DropColumn public.notes.tags")
                 .containsPattern("data-loss +DropColumn +public.notes +tags");
         assertThat(fleet.exit()).as(fleet.toString()).isEqualTo(3);
-        assertThat(fleet.out()).contains("1 failed, 1 skipped", p + "_main failed: schema_change_blocked");
+        assertThat(fleet.out()).contains("0 changed, 0 unchanged, 1 failed, 1 skipped",
+                p + "_main failed: schema_change_blocked: ", p + "_acme skipped: ");
+        assertThat(fleetJson.exit()).as(fleetJson.toString()).isEqualTo(3);
+        JsonNode blocked = fleetJson.out().lines().map(l -> Json.parse(l).orElseThrow())
+                .filter(l -> l.path("event").asText().equals("result") && l.path("status").asText().equals("failed"))
+                .findFirst().orElseThrow();
+        assertThat(blocked.path("problem").path("error").asText()).isEqualTo("schema_change_blocked");
+        assertThat(blocked.path("error").isTextual()).as("error is a sentence").isTrue();
         assertThat(dry.exit()).as(dry.toString()).isZero();
         assertThat(dry.out()).containsPattern("data-loss +DropColumn +public.notes +tags").contains("would be blocked");
         assertThat(columns(p + "_acme")).contains("tags");
+    }
+
+    @Test
+    void a_server_that_answers_with_the_finished_job_is_summarized_without_following_it() {
+        String p = registered(Run.notesCopy(), "t1", "t2", "t3");
+
+        try (PreferIgnoringProxy proxy = PreferIgnoringProxy.in(server)) {
+            Run run = viaProxy(proxy, "migrate", p, withArchived().toString());
+            Run blocked = viaProxy(proxy, "migrate", p, dropsTags().toString());
+
+            assertThat(run.exit()).as(run.toString()).isZero();
+            assertThat(run.out()).contains("migrated 4 database(s) of schema main (job ").doesNotContain("progress: ")
+                    .containsPattern("done in [0-9.]+m?s \\(schema main\\): 4 changed, 0 unchanged, 0 failed, 0 skipped"
+                            + " of 4 database\\(s\\), job [0-9a-f-]+");
+            assertThat(blocked.exit()).as(blocked.toString()).isEqualTo(3);
+            assertThat(blocked.out()).contains("0 changed, 0 unchanged, 1 failed, 3 skipped",
+                    p + "_main failed: schema_change_blocked: ");
+            assertThat(proxy.requests()).as("no job was followed").noneMatch(r -> r.startsWith("GET /v2/migrate-all/"));
+        }
+        assertThat(columns(p + "_t3")).contains("archived").contains("tags");
     }
 
     @Test
@@ -247,7 +318,7 @@ class ServerCommandsTest {
         assertThat(run.err()).contains("error: unauthorized (HTTP 401)");
     }
 
-    private static java.util.List<String> columns(String database) {
+    private static List<String> columns(String database) {
         return Pg.column(database, "SELECT attname FROM pg_attribute WHERE attrelid = 'notes'::regclass"
                 + " AND attnum > 0 AND NOT attisdropped");
     }

@@ -59,7 +59,7 @@ final class MigrateBodies {
         body.put("tables_changed", sum(results, "tables_changed"));
         Map<String, Object> canary = results.isEmpty() ? Map.of() : results.get(0);
         body.put("seeder_validations", canary.getOrDefault("seeder_validations", List.of()));
-        body.put("schema_validation", canary.getOrDefault("schema_validation", emptyValidation()));
+        body.put("schema_validation", plan(results));
         body.put("total_databases", results.size());
         counts(body, results);
         body.put("execution_time_ms", elapsedMs);
@@ -74,7 +74,7 @@ final class MigrateBodies {
         Map<String, Object> first = results.stream().filter(r -> "failed".equals(r.get("status"))).findFirst()
                 .orElse(results.get(0));
         @SuppressWarnings("unchecked")
-        Map<String, Object> error = first.get("error") instanceof Map<?, ?> e ? (Map<String, Object>) e : Map.of();
+        Map<String, Object> error = first.get("problem") instanceof Map<?, ?> e ? (Map<String, Object>) e : Map.of();
         ErrorCode code = ErrorCode.ofWire(String.valueOf(error.get("error"))).orElse(ErrorCode.MIGRATION_FAILED);
         long failed = results.stream().filter(r -> "failed".equals(r.get("status"))).count();
         Problem problem = Problem.of(code, failed + " of " + results.size() + " database(s) failed; "
@@ -92,19 +92,29 @@ final class MigrateBodies {
         return problem;
     }
 
+    /**
+     * A job as {@code GET /v2/migrate-all/{id}} answers it, and as a synchronous
+     * {@code /v2/migrate-all} answers when the job ends in time. {@code succeeded} and
+     * {@code completed} count the databases at the target ({@code changed} of them changed,
+     * {@code unchanged} needed nothing); {@code schema_validation} is the blocked plan when a
+     * database was blocked, else the canary's plan.
+     */
     static Map<String, Object> job(JobView job, boolean withResults) {
+        int atTarget = job.count("completed") + job.count("unchanged");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("job_id", job.id().toString());
         body.put("status", job.status());
         body.put("platform", job.platform());
         body.put("schema_name", job.schemaName().orElse(null));
         body.put("total_databases", job.total());
-        body.put("succeeded", job.count("completed") + job.count("unchanged"));
+        body.put("succeeded", atTarget);
         body.put("failed", job.count("failed"));
         body.put("skipped", job.count("skipped"));
+        body.put("completed", atTarget);
+        body.put("changed", job.count("completed"));
         body.put("unchanged", job.count("unchanged"));
-        body.put("completed", job.count("completed"));
         body.put("pending", job.count("pending") + job.count("running"));
+        body.put("schema_validation", plan(job.results()));
         body.put("options", job.options());
         body.put("created_at", job.createdAt().toString());
         body.put("started_at", job.startedAt().map(Object::toString).orElse(null));
@@ -115,20 +125,40 @@ final class MigrateBodies {
         return body;
     }
 
+    /** The plan a fleet migrate stands for: the first blocked database's, else the canary's. */
+    private static Object plan(List<Map<String, Object>> results) {
+        return results.stream().filter(MigrateBodies::blocked).findFirst().or(() -> results.stream().findFirst())
+                .map(r -> r.get("schema_validation")).orElseGet(MigrateBodies::emptyValidation);
+    }
+
+    private static boolean blocked(Map<String, Object> result) {
+        return result.get("problem") instanceof Map<?, ?> p && result.get("schema_validation") != null
+                && ErrorCode.SCHEMA_CHANGE_BLOCKED.wireName().equals(p.get("error"));
+    }
+
     static List<Map<String, Object>> fields(List<ItemOutcome> outcomes) {
         return outcomes.stream().map(ItemOutcome::fields).toList();
     }
 
+    /** At the target (completed, changed or not) or, for a dry run, planned. */
     static boolean succeeded(Map<String, Object> result) {
         Object s = result.get("status");
-        return "completed".equals(s) || "unchanged".equals(s) || "dry_run".equals(s);
+        return "completed".equals(s) || "dry_run".equals(s);
     }
 
     private static void counts(Map<String, Object> body, List<Map<String, Object>> results) {
+        long completed = count(results, "completed");
+        long unchanged = results.stream().filter(r -> Boolean.TRUE.equals(r.get("unchanged"))).count();
         body.put("succeeded", results.stream().filter(MigrateBodies::succeeded).count());
-        body.put("failed", results.stream().filter(r -> "failed".equals(r.get("status"))).count());
-        body.put("skipped", results.stream().filter(r -> "skipped".equals(r.get("status"))).count());
-        body.put("unchanged", results.stream().filter(r -> "unchanged".equals(r.get("status"))).count());
+        body.put("failed", count(results, "failed"));
+        body.put("skipped", count(results, "skipped"));
+        body.put("completed", completed);
+        body.put("changed", completed - unchanged);
+        body.put("unchanged", unchanged);
+    }
+
+    private static long count(List<Map<String, Object>> results, String status) {
+        return results.stream().filter(r -> status.equals(r.get("status"))).count();
     }
 
     private static long sum(List<Map<String, Object>> results, String field) {

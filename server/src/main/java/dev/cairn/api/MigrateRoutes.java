@@ -16,13 +16,16 @@ import dev.cairn.job.FleetSpec;
 import dev.cairn.job.JobEngine;
 import dev.cairn.job.JobView;
 import dev.cairn.plan.AllowKind;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -34,6 +37,9 @@ import java.util.UUID;
  * {@code /v2/migrate-all} (a fleet job, polled or streamed by {@link JobStream}).
  */
 final class MigrateRoutes {
+
+    private static final HeaderName PREFER = HeaderNames.create("Prefer");
+    private static final HeaderName PREFERENCE_APPLIED = HeaderNames.create("Preference-Applied");
 
     private final Services services;
 
@@ -171,15 +177,35 @@ final class MigrateRoutes {
             res.send();
             return;
         }
+        JobEngine.Started job = started.get();
         if (wait) {
-            Responses.json(res, 200, MigrateBodies.job(services.jobs().await(started.get().id()), true));
+            Responses.json(res, 200, MigrateBodies.job(services.jobs().await(job.id()), true));
             return;
         }
+        boolean async = respondAsync(req);
+        Optional<JobView> done = async || job.afterInterrupted() ? Optional.empty()
+                : services.jobs().awaitFor(job.id(), services.migrateAllSyncWait());
+        // An interrupted job can be resumed: the client should poll it, as it would a running one.
+        if (done.isPresent() && !done.get().status().equals("interrupted")) {
+            Responses.json(res, 200, MigrateBodies.job(done.get(), true));
+            return;
+        }
+        if (async) {
+            res.header(PREFERENCE_APPLIED, "respond-async");
+        }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("job_id", started.get().id().toString());
-        out.put("status", started.get().status());
-        out.put("total_databases", started.get().total());
+        out.put("job_id", job.id().toString());
+        out.put("status", job.status());
+        out.put("total_databases", job.total());
         Responses.json(res, 202, out);
+    }
+
+    /** RFC 7240 {@code Prefer: respond-async}, among other preferences, in any of the Prefer headers. */
+    static boolean respondAsync(ServerRequest req) {
+        return req.headers().all(PREFER, List::of).stream()
+                .flatMap(h -> Arrays.stream(h.split(",")))
+                .map(p -> p.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))
+                .anyMatch(p -> p.equals("respond-async"));
     }
 
     private void job(ServerRequest req, ServerResponse res) {

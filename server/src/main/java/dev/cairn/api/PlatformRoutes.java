@@ -22,6 +22,11 @@ import java.util.Optional;
 /**
  * The v2/v4 registry, backed by the control database: platforms, stored schema versions,
  * databases created from them, and platform tokens.
+ *
+ * <p>Registering a platform, uploading a schema and creating a database answer 200, not 201:
+ * stonescriptdb-gateway-client 3.x throws on any other status of a POST, and the StoneScriptPHP
+ * CLI accepts 200 or 201. Whether something was created is in the body ({@code unchanged} for an
+ * upload, 409 for what already exists).
  */
 final class PlatformRoutes {
 
@@ -55,7 +60,7 @@ final class PlatformRoutes {
             }
             return platform;
         }, p -> Optional.empty());
-        Responses.json(res, 201, Map.of("status", "registered", "platform", platform));
+        Responses.json(res, 200, Map.of("status", "registered", "platform", platform));
     }
 
     private void uploadSchema(ServerRequest req, ServerResponse res) {
@@ -81,7 +86,7 @@ final class PlatformRoutes {
         body.put("schema_name", schema);
         body.putAll(schemaFields(version));
         body.put("unchanged", !created[0]);
-        Responses.json(res, created[0] ? 201 : 200, body);
+        Responses.json(res, 200, body);
     }
 
     private void schemas(ServerRequest req, ServerResponse res) {
@@ -134,8 +139,9 @@ final class PlatformRoutes {
         String platform = Names.platform(Bodies.text(body, "platform"));
         services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
         String schema = Bodies.text(body, "schema_name");
-        // The same reading as /v2/migrate: "main", "null" and "" name the schema's own database, so the
-        // StoneScriptPHP CLI's register-main (database_id "main") creates what migrate-main then migrates.
+        // The same reading as /v2/migrate: no id, "main", "null" and "" name the schema's own database, so
+        // what register-main creates (the 5.x CLI sends no id, older tools database_id "main") is what
+        // migrate-main then migrates.
         Optional<String> id = MigrateRoutes.databaseId(body);
         AccessFilter.subject(platform, id);
         RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
@@ -144,7 +150,7 @@ final class PlatformRoutes {
                 done -> Optional.of(done.database()));
         Map<String, Object> out = new LinkedHashMap<>(DeployBodies.registration("created", r));
         out.put("database_name", r.database());
-        Responses.json(res, 201, out);
+        Responses.json(res, 200, out);
     }
 
     private void issueToken(ServerRequest req, ServerResponse res) {

@@ -11,15 +11,17 @@ import dev.cairn.job.JobEngine;
 import dev.cairn.identity.NetworkPolicy;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.pool.PoolManager;
+import java.time.Duration;
 
 /**
  * What the HTTP faces need from the engines behind them. Faces translate; they hold no state.
  *
  * @param startedNanos when the process started, for {@code uptime_seconds}
  * @param metrics      what {@code /metrics} reports; the access filter counts every request in it
+ * @param migrateAllSyncWait how long {@code POST /v2/migrate-all} waits for its job before answering 202
  */
 public record Services(Registrar registrar, Registry registry, ControlDatabase control, Caller caller,
                        JobEngine jobs, PlatformTokens tokens, PoolManager pools, AdminToken adminToken, NetworkPolicy network, boolean healthPublic,
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos,
-                       Metrics metrics) {
+                       Metrics metrics, Duration migrateAllSyncWait) {
 }

@@ -92,26 +92,38 @@ public final class DatabaseMigrator {
                 target.checksum());
         Optional<Login> owner = roles.ensure(platform);
         List<String> superuserExtensions = extensions.of(target.bundle());
-        Templates.Template template = templates.ensure(target.bundle(), ctx, owner, superuserExtensions);
-        if (!options.dryRun()) {
-            provisioner.installAsCairn(database, superuserExtensions);
-        }
+        Templates.Prepared template = templates.prepare(target.bundle(), ctx, owner, superuserExtensions);
         // An adopted database belongs to whoever created it: it is migrated as Cairn's own user.
         Optional<Login> login = recorded ? owner : Optional.empty();
         MigrateResult result;
+        boolean wentThrough = false;
+        try {
+            if (!options.dryRun()) {
+                provisioner.installAsCairn(database, superuserExtensions);
+            }
+            result = migrateIn(database, login, target, template, options, ctx, record);
+            wentThrough = !options.dryRun();
+        } finally {
+            templates.settle(template, wentThrough); // a blocked, failed or dry-run migrate leaves no template
+        }
+        if (!options.dryRun() && target.version().isPresent()) {
+            recordState(database, platform, tenant, record, target, result, login);
+        }
+        return new DatabaseMigration(database, target.schemaName(), result);
+    }
+
+    private MigrateResult migrateIn(String database, Optional<Login> login, MigrationTarget target,
+                                    Templates.Prepared template, MigrateOptions options, DeployContext ctx,
+                                    Optional<DatabaseRecord> record) {
         try (Connection c = pools.unpooled(database, login)) {
             boolean mayBeUnchanged = record.map(r -> r.checksum().equals(target.checksum())).orElse(true);
-            result = deployer.migrate(c, target.bundle(), template.desired(), options, ctx, mayBeUnchanged);
+            return deployer.migrate(c, target.bundle(), template.desired(), options, ctx, mayBeUnchanged);
         } catch (SQLException e) {
             throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "cannot connect to " + database + ": "
                     + e.getMessage()).with("database", database), e);
         } catch (CairnException e) {
             throw e.problem().fields().containsKey("database") ? e : e.with("database", database);
         }
-        if (!options.dryRun() && target.version().isPresent()) {
-            recordState(database, platform, tenant, record, target, result, login);
-        }
-        return new DatabaseMigration(database, target.schemaName(), result);
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import dev.cairn.sql.Identifiers;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
@@ -110,6 +112,19 @@ final class Provisioner {
         } catch (SQLException e) {
             throw new CairnException(Problem.of(ErrorCode.EXTENSION_NOT_AVAILABLE,
                     "cannot install extension(s) " + extensions + ": " + e.getMessage()).with("database", database), e);
+        }
+    }
+
+    /** True when the database exists and is sealed as a template (the last step of building one). */
+    boolean isSealedTemplate(String database) {
+        try (Connection c = pools.connection(maintenance);
+             PreparedStatement ps = c.prepareStatement("SELECT datistemplate FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw Registry.controlFailure(e);
         }
     }
 

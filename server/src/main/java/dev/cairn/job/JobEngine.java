@@ -16,6 +16,7 @@ import dev.cairn.metrics.Metrics;
 import dev.cairn.sql.Locks;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +67,13 @@ public final class JobEngine implements AutoCloseable {
         this.maxConcurrency = Math.max(1, maxConcurrency);
     }
 
-    /** A created job: what {@code 202} answers. */
-    public record Started(UUID id, String status, int total) {
+    /**
+     * A created job: what {@code 202} answers.
+     *
+     * @param afterInterrupted the platform's previous job of this schema had been interrupted: the
+     *                         client is most likely starting it again after a restart, and polls
+     */
+    public record Started(UUID id, String status, int total, boolean afterInterrupted) {
     }
 
     /** Marks every job left running by a dead process as interrupted. */
@@ -85,9 +94,11 @@ public final class JobEngine implements AutoCloseable {
             items.add(new JobStore.Item(i, spec.items().get(i).database(), spec.items().get(i).versionId()));
         }
         store.activeJob(spec.platform()).ifPresent(active -> recover());
+        boolean afterInterrupted = store.lastStatus(spec.platform(), spec.schemaName())
+                .filter("interrupted"::equals).isPresent();
         UUID id = store.create(spec.platform(), spec.schemaName(), spec.optionsJson(concurrency), spec.meta(), items);
         launch(id, spec.platform(), spec.options(), spec.stopOnError(), concurrency, spec.meta());
-        return new Started(id, "running", items.size());
+        return new Started(id, "running", items.size(), afterInterrupted);
     }
 
     /** Re-runs the databases of a job that did not finish, failed or were skipped. */
@@ -97,7 +108,7 @@ public final class JobEngine implements AutoCloseable {
             throw store.alreadyRunning(job.platform());
         }
         if (job.status().equals("completed")) {
-            return new Started(id, "completed", job.total());
+            return new Started(id, "completed", job.total(), false);
         }
         store.reopen(id, job.platform());
         Map<String, Object> options = job.options();
@@ -105,7 +116,7 @@ public final class JobEngine implements AutoCloseable {
                 : OptionalInt.empty();
         launch(id, job.platform(), FleetSpec.options(options), "stop".equals(options.get("on_error")),
                 capped(stored), meta);
-        return new Started(id, "running", job.total());
+        return new Started(id, "running", job.total(), false);
     }
 
     /**
@@ -141,6 +152,25 @@ public final class JobEngine implements AutoCloseable {
             return store.view(id).orElseThrow();
         }
         return job;
+    }
+
+    /** The job once it has ended, if it ends within {@code bound}; empty while it still runs. */
+    public Optional<JobView> awaitFor(UUID id, Duration bound) {
+        CompletableFuture<Void> done = running.get(id);
+        if (done != null) {
+            try {
+                done.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return Optional.empty();
+            } catch (ExecutionException e) {
+                // the job's row says how it ended, as it does for a poll
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        JobView job = view(id);
+        return job.finished() ? Optional.of(job) : Optional.empty();
     }
 
     /** Waits for a job this process runs to end, then reads it. */

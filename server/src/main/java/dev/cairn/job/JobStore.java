@@ -93,6 +93,14 @@ final class JobStore {
                 rs -> rs.getObject(1, UUID.class), platform).stream().findFirst();
     }
 
+    /** The status of the platform's newest job of this schema (all v1 databases when empty). */
+    Optional<String> lastStatus(String platform, Optional<String> schemaName) {
+        return control.query("""
+                SELECT status FROM jobs WHERE platform = ? AND schema_name IS NOT DISTINCT FROM ?
+                ORDER BY created_at DESC LIMIT 1""", rs -> rs.getString(1), platform, schemaName.orElse(null))
+                .stream().findFirst();
+    }
+
     List<UUID> activeJobs() {
         return control.query("SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at",
                 rs -> rs.getObject(1, UUID.class));
@@ -210,7 +218,7 @@ final class JobStore {
             counts.merge(row.getString(1), 1, Integer::sum);
             String result = row.getString(2);
             if (result != null) {
-                results.add(read(result));
+                results.add(ItemOutcome.upgraded(read(result)));
             }
             return 0;
         }, id);

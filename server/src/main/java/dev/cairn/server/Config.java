@@ -16,6 +16,8 @@ import java.util.Optional;
  *
  * @param maxTotalConnections empty means "derive from the server's max_connections at start-up"
  * @param logFormat           {@code text} or {@code json} (one JSON object per line)
+ * @param migrateAllSyncWait  how long {@code POST /v2/migrate-all} waits to answer 200 with the finished job
+ *                            before it answers 202 with the job's id (zero: always 202)
  */
 public record Config(
         PgServer postgres,
@@ -40,7 +42,8 @@ public record Config(
         Duration shutdownGrace,
         String applicationName,
         String platformRoles,
-        java.util.Set<String> allowedExtensions) {
+        java.util.Set<String> allowedExtensions,
+        Duration migrateAllSyncWait) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -85,7 +88,9 @@ public record Config(
                 env.string("APPLICATION_NAME", "cairn"),
                 platformRoles(env),
                 java.util.Set.copyOf(Arrays.stream(env.string("EXTENSIONS_ALLOWED", "").split(","))
-                        .map(String::strip).filter(x -> !x.isEmpty()).toList()));
+                        .map(String::strip).filter(x -> !x.isEmpty()).toList()),
+                // The StoneScript clients give up on a migrate-all after 300 s: answer well before.
+                Duration.ofSeconds(env.integer("MIGRATE_ALL_SYNC_SECS", 20, 0, 240)));
     }
 
     private static PgServer postgres(Env env) {

@@ -113,7 +113,7 @@ public final class Gateway implements AutoCloseable {
         AdminToken admin = AdminToken.of(config.adminToken());
         return new Services(registrar, registry, control, caller, jobs, new PlatformTokens(registry, admin), pools, admin,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
-                config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics);
+                config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait());
     }
 
     /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */

@@ -3,6 +3,7 @@ package dev.cairn.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.compat.GatewayClientRules.GatewayException;
 import dev.cairn.compat.PhpWire.Field;
 import dev.cairn.compat.PhpWire.Reply;
 import dev.cairn.testing.Bundles;
@@ -14,17 +15,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cairn spoken to exactly as the StoneScript gateway's real clients speak: stonescriptdb-gateway-client
- * 1.x to 3.x ({@code GatewayClient.php}, curl) and the StoneScriptPHP 5.x CLI ({@code gateway-common.php},
- * file_get_contents with Connection: close), their field names, encodings, accepted status codes and the
- * response fields they read. Where Cairn deliberately answers differently, the assertion states
- * Cairn's behaviour and docs/compatibility.md gives the reason.
+ * Cairn judged by the StoneScript gateway's real clients' own rules: stonescriptdb-gateway-client
+ * 1.x to 3.x ({@link GatewayClientRules}: curl, and an exception for any status but exactly 200)
+ * and the StoneScriptPHP 5.5.1 CLI ({@link StoneScriptCliRules}: file_get_contents with
+ * Connection: close, the statuses each step accepts, the migrate-all poll loop, and a summary that
+ * counts every result not {@code completed} as failed and prints {@code error} as a string). A
+ * flow passes when the client would carry on without an exception, an {@code exit(1)} or a PHP
+ * warning. Where Cairn deliberately answers differently, docs/compatibility.md gives the reason.
  */
 class StoneScriptClientCompatibilityTest {
 
@@ -32,7 +35,6 @@ class StoneScriptClientCompatibilityTest {
     private static final Path REAL_SAMPLE = Path.of(System.getProperty("cairn.fixtures.shared", "../../shared/fixtures"))
             .resolve("stonescript-real/stonescriptdb-gateway-sample-todos-app");
     private static final String[] ADMIN = {"Authorization", "Bearer " + TestGateway.ADMIN_TOKEN};
-    private static final Set<String> FINAL = Set.of("completed", "failed", "partial", "interrupted");
 
     private static TestGateway gateway;
     private static PhpWire php;
@@ -50,73 +52,53 @@ class StoneScriptClientCompatibilityTest {
 
     // ---- GatewayClient 1.0 (v1 routes) ---------------------------------------------------------
 
-    /** {@code register()}: platform, tenant_id only if set, schema as postgresql.tar.gz. */
-    private static Reply register(String platform, String tenantId, byte[] bundle) {
-        List<Field> fields = new ArrayList<>();
-        fields.add(new Field("platform", platform));
-        if (tenantId != null) {
-            fields.add(new Field("tenant_id", tenantId));
-        }
-        fields.add(new Field("schema", bundle));
-        return php.curlForm("/register", fields);
+    private static GatewayClientRules client(String platform) {
+        return new GatewayClientRules(php, platform, Optional.of(TestGateway.ADMIN_TOKEN));
     }
 
-    /** {@code callFunction()}: {platform, tenant_id, function, params}, tenant_id null for the main database. */
-    private static Reply call(String platform, String tenantId, String function, Object params) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("platform", platform);
-        body.put("tenant_id", tenantId);
-        body.put("function", function);
-        body.put("params", params);
-        return php.curlJson("/call", PhpWire.phpJson(body));
-    }
-
-    private static Reply migrate(String platform, String tenantId, byte[] bundle, String force) {
-        List<Field> fields = new ArrayList<>(List.of(new Field("platform", platform), new Field("tenant_id", tenantId),
-                new Field("schema", bundle)));
-        if (force != null) {
-            fields.add(new Field("force", force));
+    /** The client's answer to a request it refuses: the GatewayException's HTTP code. */
+    private static int refused(Runnable request) {
+        try {
+            request.run();
+        } catch (GatewayException e) {
+            return e.code();
         }
-        return php.curlForm("/migrate", fields);
+        throw new AssertionError("the client accepted the answer");
     }
 
     @Test
     void gateway_client_1_registers_calls_and_migrates_a_platform_over_the_v1_routes() {
         String platform = gateway.platform();
+        GatewayClientRules client = client(platform);
         Reply health = php.curlGet("/health");
-        assertThat(health.code()).isEqualTo(200);
+        assertThat(health.code()).isEqualTo(200); // healthCheck(): true iff 200
         assertThat(health.json().get("status").asText()).isEqualTo("healthy");
         assertThat(health.json().get("postgres_connected").asBoolean()).isTrue();
 
-        Reply main = register(platform, "", ClinicApp.v1().tarGz());
-        assertThat(main.code()).as(main.toString()).isEqualTo(200);
-        assertThat(main.json().get("status").asText()).isEqualTo("ready");
-        assertThat(main.json().get("database").asText()).isEqualTo(platform + "_main");
-        assertThat(main.json().get("functions_deployed").asInt()).isEqualTo(3);
-        assertThat(main.json().get("migrations_applied").isInt()).isTrue();
-        Reply tenant = register(platform, "acme", ClinicApp.v1().tarGz());
-        assertThat(tenant.code()).as(tenant.toString()).isEqualTo(200);
-        assertThat(tenant.json().get("database").asText()).isEqualTo(platform + "_acme");
+        JsonNode main = client.register(Optional.of(""), ClinicApp.v1().tarGz());
+        assertThat(main.get("status").asText()).isEqualTo("ready");
+        assertThat(main.get("database").asText()).isEqualTo(platform + "_main");
+        assertThat(main.get("functions_deployed").asInt()).isEqualTo(3);
+        assertThat(main.get("migrations_applied").isInt()).isTrue();
+        JsonNode tenant = client.register(Optional.of("acme"), ClinicApp.v1().tarGz());
+        assertThat(tenant.get("database").asText()).isEqualTo(platform + "_acme");
 
-        Reply added = call(platform, null, "add_patient", List.of("Ada", "first"));
-        assertThat(added.code()).as(added.toString()).isEqualTo(200);
-        assertThat(added.json().get("rows").get(0).get("add_patient").asInt()).isEqualTo(1);
-        assertThat(added.json().get("row_count").asInt()).isEqualTo(1);
-        assertThat(call(platform, "acme", "add_patient", List.of("Bob", "t")).json().get("rows").get(0)
+        JsonNode added = client.callV1(Optional.empty(), "add_patient", List.of("Ada", "first"));
+        assertThat(added.get("rows").get(0).get("add_patient").asInt()).isEqualTo(1);
+        assertThat(added.get("row_count").asInt()).isEqualTo(1);
+        assertThat(client.callV1(Optional.of("acme"), "add_patient", List.of("Bob", "t")).get("rows").get(0)
                 .get("add_patient").asInt()).isEqualTo(1);
-        Reply listed = call(platform, null, "list_patients", List.of());
-        assertThat(listed.json().get("rows").get(0).get("name").asText()).isEqualTo("Ada");
-        assertThat(listed.json().get("rows").get(0).get("notes").asText()).isEqualTo("first");
+        JsonNode listed = client.callV1(Optional.empty(), "list_patients", List.of());
+        assertThat(listed.get("rows").get(0).get("name").asText()).isEqualTo("Ada");
+        assertThat(listed.get("rows").get(0).get("notes").asText()).isEqualTo("first");
 
-        Reply fleet = migrate(platform, "null", ClinicApp.v2().tarGz(), null);
-        assertThat(fleet.code()).as(fleet.toString()).isEqualTo(200);
-        JsonNode f = fleet.json();
+        JsonNode f = client.migrate("null", ClinicApp.v2().tarGz(), Optional.empty());
         assertThat(f.get("status").asText()).isEqualTo("completed");
         assertThat(f.get("databases_updated")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder(platform + "_main", platform + "_acme");
         assertThat(f.get("migrations_applied").asInt()).isEqualTo(2);
         assertThat(f.get("functions_updated").asInt()).isEqualTo(2);
-        assertThat(call(platform, "acme", "count_patients", List.of()).json().get("rows").get(0)
+        assertThat(client.callV1(Optional.of("acme"), "count_patients", List.of()).get("rows").get(0)
                 .get("count_patients").asLong()).isEqualTo(1);
         assertThat(Pg.columns(platform + "_main", "patients")).contains("phone");
     }
@@ -124,36 +106,35 @@ class StoneScriptClientCompatibilityTest {
     @Test
     void an_empty_or_null_tenant_id_means_the_main_database_on_register_and_call() {
         String platform = gateway.platform();
-        Reply registered = register(platform, "null", ClinicApp.v1().tarGz());
-        assertThat(registered.code()).as(registered.toString()).isEqualTo(200);
-        assertThat(registered.json().get("database").asText()).isEqualTo(platform + "_main");
+        GatewayClientRules client = client(platform);
+        JsonNode registered = client.register(Optional.of("null"), ClinicApp.v1().tarGz());
+        assertThat(registered.get("database").asText()).isEqualTo(platform + "_main");
 
-        assertThat(call(platform, "", "add_patient", List.of("Ada", "x")).code()).isEqualTo(200);
-        Reply viaNull = call(platform, null, "list_patients", List.of());
-        assertThat(viaNull.json().get("row_count").asInt()).isEqualTo(1);
-        assertThat(register(platform, "", ClinicApp.v1().tarGz()).code()).isEqualTo(409);
+        client.callV1(Optional.of(""), "add_patient", List.of("Ada", "x"));
+        assertThat(client.callV1(Optional.empty(), "list_patients", List.of()).get("row_count").asInt()).isEqualTo(1);
+        assertThat(refused(() -> client.register(Optional.of(""), ClinicApp.v1().tarGz()))).isEqualTo(409);
     }
 
     @Test
     void force_true_and_force_1_both_let_a_blocked_data_loss_change_through() {
         String platform = gateway.platform();
-        assertThat(register(platform, null, ClinicApp.v2().tarGz()).code()).isEqualTo(200);
-        assertThat(register(platform, "t1", ClinicApp.v2().tarGz()).code()).isEqualTo(200);
-        assertThat(register(platform, "t2", ClinicApp.v2().tarGz()).code()).isEqualTo(200);
+        GatewayClientRules client = client(platform);
+        client.register(Optional.empty(), ClinicApp.v2().tarGz());
+        client.register(Optional.of("t1"), ClinicApp.v2().tarGz());
+        client.register(Optional.of("t2"), ClinicApp.v2().tarGz());
 
-        Reply blocked = migrate(platform, "t1", ClinicApp.withoutLegacy().tarGz(), null);
-        assertThat(blocked.code()).as(blocked.toString()).isEqualTo(409);
-        assertThat(blocked.json().get("error").asText()).isEqualTo("schema_change_blocked");
-        assertThat(blocked.json().get("message").asText()).contains("legacy");
-        assertThat(blocked.json().get("database").asText()).isEqualTo(platform + "_t1");
+        GatewayException blocked = org.assertj.core.api.Assertions.catchThrowableOfType(GatewayException.class,
+                () -> client.migrate("t1", ClinicApp.withoutLegacy().tarGz(), Optional.empty()));
+        assertThat(blocked.code()).isEqualTo(409);
+        assertThat(blocked.getMessage()).startsWith("Gateway returned HTTP 409: schema_change_blocked - ")
+                .contains("legacy");
         assertThat(Pg.columns(platform + "_t1", "patients")).contains("legacy");
 
         for (var run : Map.of("t1", "true", "t2", "1").entrySet()) {
-            Reply forced = migrate(platform, run.getKey(), ClinicApp.withoutLegacy().tarGz(), run.getValue());
-            assertThat(forced.code()).as(run + ": " + forced).isEqualTo(200);
-            assertThat(forced.json().get("status").asText()).isEqualTo("completed");
-            assertThat(forced.json().get("databases_updated").get(0).asText()).isEqualTo(platform + "_" + run.getKey());
-            assertThat(forced.json().get("schema_validation").get("dataloss_changes").get(0).get("column").asText())
+            JsonNode forced = client.migrate(run.getKey(), ClinicApp.withoutLegacy().tarGz(), Optional.of(run.getValue()));
+            assertThat(forced.get("status").asText()).isEqualTo("completed");
+            assertThat(forced.get("databases_updated").get(0).asText()).isEqualTo(platform + "_" + run.getKey());
+            assertThat(forced.get("schema_validation").get("dataloss_changes").get(0).get("column").asText())
                     .isEqualTo("legacy");
             assertThat(Pg.columns(platform + "_" + run.getKey(), "patients")).doesNotContain("legacy");
         }
@@ -162,219 +143,239 @@ class StoneScriptClientCompatibilityTest {
     @Test
     void gateway_client_1_sends_an_associative_array_as_named_arguments_which_cairn_accepts() {
         String platform = gateway.platform();
-        assertThat(register(platform, null, ClinicApp.v1().tarGz()).code()).isEqualTo(200);
+        GatewayClientRules client = client(platform);
+        client.register(Optional.empty(), ClinicApp.v1().tarGz());
 
-        Reply named = call(platform, null, "add_patient", Map.of("p_notes", "n", "p_name", "Cy"));
+        client.callV1(Optional.empty(), "add_patient", Map.of("p_notes", "n", "p_name", "Cy"));
 
-        assertThat(named.code()).as(named.toString()).isEqualTo(200);
-        assertThat(call(platform, null, "list_patients", List.of()).json().get("rows").get(0).get("name").asText())
+        assertThat(client.callV1(Optional.empty(), "list_patients", List.of()).get("rows").get(0).get("name").asText())
                 .isEqualTo("Cy");
     }
 
-    // ---- GatewayClient 2.x and 3.x (v2 registry, v3 call) ----------------------------------------
+    // ---- GatewayClient 2.x and 3.x (v2 registry, v3 call): only HTTP 200 is accepted ------------
 
     @Test
     void gateway_client_2_registers_uploads_creates_with_the_admin_token_and_migrates_by_database_id() {
         String platform = gateway.platform();
-        Reply registered = php.curlJson("/platform/register", PhpWire.phpJson(Map.of("platform", platform)));
-        assertThat(registered.code()).as(registered.toString()).isEqualTo(201);
-        assertThat(registered.json().get("status").asText()).isEqualTo("registered");
-        Reply uploaded = php.curlForm("/platform/" + platform + "/schema",
-                List.of(new Field("schema_name", "tenant"), new Field("schema", ClinicApp.v1().tarGz())));
-        assertThat(uploaded.code()).as(uploaded.toString()).isEqualTo(201);
-        assertThat(uploaded.json().get("has_tables").asBoolean()).isTrue();
-        assertThat(uploaded.json().get("has_functions").asBoolean()).isTrue();
+        GatewayClientRules client = client(platform);
+        assertThat(client.registerPlatform().get("status").asText()).isEqualTo("registered");
+        assertThat(refused(client::registerPlatform)).isEqualTo(409);
+        JsonNode uploaded = client.uploadSchema(ClinicApp.v1().tarGz(), "tenant");
+        assertThat(uploaded.get("has_tables").asBoolean()).isTrue();
+        assertThat(uploaded.get("has_functions").asBoolean()).isTrue();
+        assertThat(uploaded.get("unchanged").asBoolean()).isFalse();
+        assertThat(client.uploadSchema(ClinicApp.v1().tarGz(), "tenant").get("unchanged").asBoolean()).isTrue();
 
-        String create = PhpWire.phpJson(Map.of("platform", platform, "schema_name", "tenant", "database_id", "clinic1"));
-        Reply created = php.curlJson("/admin/database/create", create, ADMIN);
-        assertThat(created.code()).as(created.toString()).isEqualTo(201);
-        assertThat(created.json().get("status").asText()).isEqualTo("created");
-        assertThat(created.json().get("database_name").asText()).isEqualTo(platform + "_tenant_clinic1");
-        Reply again = php.curlJson("/admin/database/create", create, ADMIN);
+        JsonNode created = client.createDatabase("tenant", Map.of("database_id", "clinic1"));
+        assertThat(created.get("status").asText()).isEqualTo("created");
+        assertThat(created.get("database_name").asText()).isEqualTo(platform + "_tenant_clinic1");
+        GatewayException again = org.assertj.core.api.Assertions.catchThrowableOfType(GatewayException.class,
+                () -> client.createDatabase("tenant", Map.of("database_id", "clinic1")));
         assertThat(again.code()).isEqualTo(409);
-        assertThat(again.json().get("error").asText()).isEqualTo("database_already_exists");
-        assertThat(again.json().get("database").asText()).isEqualTo(platform + "_tenant_clinic1");
+        assertThat(again.getMessage()).startsWith("Gateway returned HTTP 409: database_already_exists - ");
 
-        assertThat(php.curlForm("/platform/" + platform + "/schema", List.of(new Field("schema_name", "tenant"),
-                new Field("schema", ClinicApp.v2().tarGz()))).code()).isEqualTo(201);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("platform", platform);
-        body.put("schema_name", "tenant");
-        body.put("database_id", "clinic1");
-        body.put("force", false);
-        Reply migrated = php.curlJson("/v2/migrate", PhpWire.phpJson(body));
-        assertThat(migrated.code()).as(migrated.toString()).isEqualTo(200);
-        assertThat(migrated.json().get("status").asText()).isEqualTo("completed");
-        assertThat(migrated.json().get("databases_updated").get(0).asText()).isEqualTo(platform + "_tenant_clinic1");
-        assertThat(migrated.json().get("migrations_applied").asInt()).isEqualTo(1);
-        assertThat(migrated.json().get("functions_updated").asInt()).isEqualTo(1);
-        assertThat(migrated.json().get("platform").asText()).isEqualTo(platform);
-        assertThat(migrated.json().get("schema_name").asText()).isEqualTo("tenant");
+        client.uploadSchema(ClinicApp.v2().tarGz(), "tenant");
+        JsonNode migrated = client.migrateV2("tenant", Map.of("database_id", "clinic1"), false);
+        assertThat(migrated.get("status").asText()).isEqualTo("completed");
+        assertThat(migrated.get("databases_updated").get(0).asText()).isEqualTo(platform + "_tenant_clinic1");
+        assertThat(migrated.get("migrations_applied").asInt()).isEqualTo(1);
+        assertThat(migrated.get("functions_updated").asInt()).isEqualTo(1);
+        assertThat(migrated.get("platform").asText()).isEqualTo(platform);
+        assertThat(migrated.get("schema_name").asText()).isEqualTo("tenant");
     }
 
     @Test
     void gateway_client_3_calls_by_schema_name_and_uuid_and_a_null_tenant_means_the_base_schema() {
         String platform = gateway.platform();
-        assertThat(php.curlJson("/platform/register", PhpWire.phpJson(Map.of("platform", platform))).code())
-                .isEqualTo(201);
+        GatewayClientRules client = client(platform);
+        client.registerPlatform();
         for (String schema : List.of("main", "tenant")) {
-            assertThat(php.curlForm("/platform/" + platform + "/schema", List.of(new Field("schema_name", schema),
-                    new Field("schema", ClinicApp.v1().tarGz()))).code()).isEqualTo(201);
+            client.uploadSchema(ClinicApp.v1().tarGz(), schema);
         }
         String uuid = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
-        assertThat(php.curlJson("/admin/database/create", PhpWire.phpJson(Map.of("platform", platform,
-                "schema_name", "main")), ADMIN).code()).isEqualTo(201);
-        assertThat(php.curlJson("/admin/database/create", PhpWire.phpJson(Map.of("platform", platform,
-                "schema_name", "tenant", "uuid", uuid)), ADMIN).code()).isEqualTo(201);
+        client.createDatabase("main", Map.of());
+        client.createDatabase("tenant", Map.of("uuid", uuid));
 
-        Map<String, Object> tenantCall = new LinkedHashMap<>();
-        tenantCall.put("platform", platform);
-        tenantCall.put("schema_name", "tenant");
-        tenantCall.put("uuid", uuid);
-        tenantCall.put("function", "add_patient");
-        tenantCall.put("params", List.of("Tenant", "t"));
-        Map<String, Object> baseCall = new LinkedHashMap<>(tenantCall);
-        baseCall.put("schema_name", "main");
-        baseCall.put("uuid", null);
-        baseCall.put("params", List.of("Base", "b"));
-
-        assertThat(php.curlJson("/call", PhpWire.phpJson(tenantCall)).json().get("rows").get(0).get("add_patient")
-                .asInt()).isEqualTo(1);
-        assertThat(php.curlJson("/call", PhpWire.phpJson(baseCall)).code()).isEqualTo(200);
+        assertThat(client.call("tenant", Optional.of(uuid), "add_patient", List.of("Tenant", "t")).get("rows").get(0)
+                .get("add_patient").asInt()).isEqualTo(1);
+        client.call("main", Optional.empty(), "add_patient", List.of("Base", "b"));
         assertThat(Pg.scalar(platform + "_tenant_" + uuid.replace('-', '_'), "SELECT name FROM patients"))
                 .isEqualTo("Tenant");
         assertThat(Pg.scalar(platform + "_main", "SELECT name FROM patients")).isEqualTo("Base");
     }
 
-    // ---- StoneScriptPHP CLI (v4 contract, file_get_contents) -----------------------------------
+    @Test
+    void gateway_client_3_migrates_all_tenants_in_one_call_and_gets_the_finished_job_back() {
+        String platform = gateway.platform();
+        GatewayClientRules client = client(platform);
+        client.registerPlatform();
+        client.uploadSchema(ClinicApp.v1().tarGz(), "tenant");
+        for (String uuid : List.of("11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222")) {
+            client.createDatabase("tenant", Map.of("uuid", uuid));
+        }
+        client.uploadSchema(ClinicApp.v2().tarGz(), "tenant");
 
-    /** {@code stepRegisterPlatform}: 200, 201 and 409 all mean "registered". */
-    private static void cliRegisterPlatform(String platform) {
-        Reply r = php.streamJson("/platform/register", PhpWire.phpJson(Map.of("platform", platform)), null);
-        assertThat(r.code()).as(r.toString()).isIn(200, 201, 409);
+        JsonNode job = client.migrateAllV2("tenant", false);
+
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        assertThat(job.get("total_databases").asInt()).isEqualTo(2);
+        assertThat(job.get("succeeded").asInt()).isEqualTo(2);
+        assertThat(job.get("results")).allSatisfy(r -> {
+            assertThat(r.get("status").asText()).isEqualTo("completed");
+            assertThat(r.get("migrations_applied").asInt()).isEqualTo(1);
+        });
+        JsonNode noOp = client.migrateAllV2("tenant", false);
+        assertThat(noOp.get("status").asText()).isEqualTo("completed");
+        assertThat(noOp.get("unchanged").asInt()).isEqualTo(2);
     }
 
-    /** {@code POST /admin/platform-token} with the admin token: the token the other steps carry. */
-    private static String cliPlatformToken(String platform) {
-        Reply r = php.streamJson("/admin/platform-token", PhpWire.phpJson(Map.of("platform", platform)),
-                TestGateway.ADMIN_TOKEN);
-        assertThat(r.code()).as(r.toString()).isIn(200, 201);
-        return r.json().get("token").asText();
+    // ---- StoneScriptPHP 5.5.1 CLI (v4 contract, file_get_contents) ------------------------------
+
+    /** Each CLI step of a run must end without exit(1) and without a PHP warning. */
+    private static void clean(StoneScriptCliRules.Run run) {
+        assertThat(run.exit()).as(run.printed()).isZero();
+        assertThat(run.warnings()).as(run.printed()).isEmpty();
     }
 
-    /** {@code stepCreateDatabase}: 200/201 created, 409 already there. */
-    private static int cliCreateDatabase(String platform, String schema, Map<String, Object> id, String token) {
-        Map<String, Object> body = new LinkedHashMap<>(Map.of("platform", platform, "schema_name", schema));
-        body.putAll(id);
-        Reply r = php.streamJson("/admin/database/create", PhpWire.phpJson(body), token);
-        assertThat(r.code()).as(r.toString()).isIn(200, 201, 409);
-        return r.code();
+    /** {@code gateway:register-tenant} for {@code count} tenants whose UUIDs are {@code prefix} + 0, 1, ... */
+    private static void createTenants(StoneScriptCliRules cli, int count, String prefix) {
+        for (int i = 0; i < count; i++) {
+            String uuid = prefix + i;
+            clean(cli.run(() -> cli.createDatabase("tenant", Optional.of(uuid))));
+        }
     }
 
-    private static Reply cliMigrate(String platform, String schema, Map<String, Object> id, String token) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("platform", platform);
-        body.put("schema_name", schema);
-        body.putAll(id);
-        body.put("force", false);
-        body.put("allow", List.of());
-        body.put("skip_verification", false);
-        return php.streamJson("/v2/migrate", PhpWire.phpJson(body), token);
+    private static StoneScriptCliRules cliWithToken(String platform) {
+        StoneScriptCliRules cli = new StoneScriptCliRules(php, platform);
+        clean(cli.run(cli::registerPlatform));
+        clean(cli.run(() -> cli.provisionToken(TestGateway.ADMIN_TOKEN)));
+        return cli;
     }
 
     @Test
     void the_cli_registers_and_migrates_main_and_a_tenant_with_a_platform_token_over_connection_close_requests() {
         String platform = gateway.platform();
-        cliRegisterPlatform(platform);
-        cliRegisterPlatform(platform); // a second deploy of the same container: 409, carries on
-        String token = cliPlatformToken(platform);
+        StoneScriptCliRules cli = cliWithToken(platform);
+        clean(cli.run(cli::registerPlatform)); // a second deploy of the same container: 409, carries on
         for (String schema : List.of("main", "tenant")) {
-            Reply up = php.streamUpload(platform, schema, ClinicApp.v1().tarGz(), token);
-            assertThat(up.code()).as(up.toString()).isIn(200, 201);
-            assertThat(up.json().get("has_tables").asBoolean()).isTrue();
+            StoneScriptCliRules.Run up = cli.run(() -> cli.uploadSchema(schema, ClinicApp.v1().tarGz()));
+            clean(up);
+            assertThat(up.out()).contains("  has_tables: yes", "  has_functions: yes", "  has_migrations: yes");
         }
 
-        // register-main sends DATABASE_ID's default, "main"; v4 omits the uuid: both are {platform}_main
-        assertThat(cliCreateDatabase(platform, "main", Map.of("database_id", "main"), token)).isEqualTo(201);
-        assertThat(cliCreateDatabase(platform, "main", Map.of(), token)).isEqualTo(409);
+        // register-main (5.5.1) sends neither database_id nor uuid: the schema's own database
+        StoneScriptCliRules.Run created = cli.run(() -> cli.createDatabase("main", Optional.empty()));
+        clean(created);
+        assertThat(created.out()).contains("  Database created successfully!");
+        assertThat(cli.run(() -> cli.createDatabase("main", Optional.empty())).out())
+                .contains("  Database already exists");
         assertThat(Pg.databaseExists(platform + "_main")).isTrue();
-        assertThat(Pg.databaseExists(platform + "_main_main")).isFalse();
         String uuid = "3f1d2c4b-5a69-4788-9bcd-ef0123456789";
-        assertThat(cliCreateDatabase(platform, "tenant", Map.of("uuid", uuid), token)).isEqualTo(201);
-        assertThat(cliCreateDatabase(platform, "tenant", Map.of("uuid", uuid), token)).isEqualTo(409);
+        clean(cli.run(() -> cli.createDatabase("tenant", Optional.of(uuid))));
+        assertThat(cli.run(() -> cli.createDatabase("tenant", Optional.of(uuid))).out())
+                .contains("  Database already exists");
 
         for (String schema : List.of("main", "tenant")) {
-            assertThat(php.streamUpload(platform, schema, ClinicApp.v2().tarGz(), token).code()).isEqualTo(201);
+            clean(cli.run(() -> cli.uploadSchema(schema, ClinicApp.v2().tarGz())));
         }
-        Reply main = cliMigrate(platform, "main", Map.of("database_id", "main"), token);
-        assertThat(main.code()).as(main.toString()).isEqualTo(200);
-        assertThat(main.json().get("status").asText()).isEqualTo("completed");
-        assertThat(main.json().get("databases_updated").get(0).asText()).isEqualTo(platform + "_main");
-        assertThat(main.json().get("migrations_applied").asInt()).isEqualTo(1);
-        assertThat(main.json().get("functions_updated").asInt()).isEqualTo(1);
-        assertThat(main.json().get("execution_time_ms").isNumber()).isTrue();
-        Reply tenant = cliMigrate(platform, "tenant", Map.of("uuid", uuid), token);
-        assertThat(tenant.code()).as(tenant.toString()).isEqualTo(200);
-        assertThat(tenant.json().get("databases_updated").get(0).asText())
-                .isEqualTo(platform + "_tenant_" + uuid.replace('-', '_'));
-        Reply again = cliMigrate(platform, "main", Map.of(), token);
-        assertThat(again.code()).isEqualTo(200);
-        assertThat(again.json().get("results").get(0).get("status").asText()).isEqualTo("unchanged");
+        StoneScriptCliRules.Run main = cli.run(() -> cli.migrate("main", Optional.empty()));
+        clean(main);
+        assertThat(main.out()).contains("  Status: completed", "  Databases updated: 1", "  Migrations applied: 1",
+                "  Functions updated: 1", "    - " + platform + "_main");
+        StoneScriptCliRules.Run tenant = cli.run(() -> cli.migrate("tenant", Optional.of(uuid)));
+        clean(tenant);
+        assertThat(tenant.out()).contains("    - " + platform + "_tenant_" + uuid.replace('-', '_'));
+        StoneScriptCliRules.Run again = cli.run(() -> cli.migrate("main", Optional.empty()));
+        clean(again);
+        assertThat(again.out()).contains("  Status: completed", "  Migrations applied: 0");
     }
 
     @Test
-    void the_cli_migrates_all_tenants_as_a_job_it_polls_and_a_second_start_is_409_with_the_running_job() throws Exception {
+    void the_cli_migrates_all_tenants_and_a_run_with_nothing_to_do_lists_no_failed_database() {
         String platform = gateway.platform();
-        cliRegisterPlatform(platform);
-        String token = cliPlatformToken(platform);
-        assertThat(php.streamUpload(platform, "tenant", ClinicApp.v1().tarGz(), token).code()).isEqualTo(201);
-        Map<String, Object> start = new LinkedHashMap<>();
-        start.put("platform", platform);
-        start.put("schema_name", "tenant");
-        start.put("force", false);
-        start.put("allow", List.of());
-        start.put("skip_verification", false);
-        String payload = PhpWire.phpJson(start);
+        StoneScriptCliRules cli = cliWithToken(platform);
+        clean(cli.run(() -> cli.uploadSchema("tenant", ClinicApp.v1().tarGz())));
+        StoneScriptCliRules.Run none = cli.run(() -> cli.migrateAll("tenant"));
+        clean(none);
+        assertThat(none.out()).contains("  No tenant databases found — skipping (nothing to migrate)");
+        createTenants(cli, 3, "00000000-0000-4000-8000-00000000000");
+        clean(cli.run(() -> cli.uploadSchema("tenant", ClinicApp.v2().tarGz())));
 
-        Reply none = php.streamJson("/v2/migrate-all", payload, token);
-        assertThat(none.code()).as("no tenant database yet: " + none).isEqualTo(204);
-        for (int i = 0; i < 3; i++) {
-            cliCreateDatabase(platform, "tenant", Map.of("uuid", "00000000-0000-4000-8000-00000000000" + i), token);
+        StoneScriptCliRules.Run migrated = cli.run(() -> cli.migrateAll("tenant"));
+        StoneScriptCliRules.Run noOp = cli.run(() -> cli.migrateAll("tenant"));
+
+        for (StoneScriptCliRules.Run run : List.of(migrated, noOp)) {
+            clean(run);
+            assertThat(run.out()).contains("  Status:              completed", "  Databases total:     3",
+                    "  Databases succeeded: 3", "  Databases failed:    0");
+            assertThat(run.printed()).doesNotContain("Failed databases");
         }
-        assertThat(php.streamUpload(platform, "tenant", ClinicApp.slow().tarGz(), token).code()).isEqualTo(201);
-
-        Reply started = php.streamJson("/v2/migrate-all", payload, token);
-        assertThat(started.code()).as(started.toString()).isEqualTo(202);
-        String jobId = started.json().get("job_id").asText();
-        assertThat(started.json().get("total_databases").asInt()).isEqualTo(3);
-        Reply second = php.streamJson("/v2/migrate-all", payload, token);
-        assertThat(second.code()).as(second.toString()).isEqualTo(409);
-        assertThat(second.json().get("job_id").asText()).isEqualTo(jobId);
-        assertThat(second.json().get("error").asText()).isEqualTo("job_already_running");
-
-        JsonNode done = poll(jobId, token);
-        assertThat(done.get("status").asText()).isEqualTo("completed");
-        assertThat(done.get("succeeded").asInt()).isEqualTo(3);
-        assertThat(done.get("failed").asInt()).isZero();
-        for (JsonNode result : done.get("results")) {
-            assertThat(result.get("status").asText()).isEqualTo("completed");
-            assertThat(result.get("migrations_applied").asInt()).isEqualTo(2);
-            assertThat(result.get("functions_updated").asInt()).isEqualTo(1);
-            assertThat(result.get("error").isNull()).isTrue();
-        }
+        assertThat(migrated.out()).contains("  Migrations applied:  3", "  Functions updated:   3");
+        assertThat(noOp.out()).contains("  Migrations applied:  0");
     }
 
-    /** The CLI's poll loop: GET the job until its status is final (its back-off is irrelevant here). */
-    private static JsonNode poll(String jobId, String token) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            Reply r = php.streamGet("/v2/migrate-all/" + jobId, token);
-            assertThat(r.code()).as(r.toString()).isEqualTo(200);
-            if (FINAL.contains(r.json().get("status").asText())) {
-                return r.json();
-            }
-            Thread.sleep(100);
+    @Test
+    void a_blocked_fleet_migrate_fails_the_cli_run_and_names_each_database_with_the_reason_in_words() {
+        String platform = gateway.platform();
+        StoneScriptCliRules cli = cliWithToken(platform);
+        clean(cli.run(() -> cli.uploadSchema("tenant", ClinicApp.v2().tarGz())));
+        createTenants(cli, 2, "00000000-0000-4000-8000-00000000001");
+        clean(cli.run(() -> cli.uploadSchema("tenant", ClinicApp.withoutLegacy().tarGz())));
+
+        StoneScriptCliRules.Run blocked = cli.run(() -> cli.migrateAll("tenant"));
+
+        assertThat(blocked.exit()).as(blocked.printed()).isEqualTo(1);
+        assertThat(blocked.warnings()).as(blocked.printed()).isEmpty();
+        assertThat(blocked.out()).contains("  Status:              failed", "  Failed databases:",
+                "ERROR: migrate-all finished with status 'failed'");
+        String canary = platform + "_tenant_00000000_0000_4000_8000_000000000010";
+        assertThat(blocked.out()).anySatisfy(line -> assertThat(line).startsWith("    - " + canary + ": ")
+                .contains("legacy").doesNotContain("Array"));
+        assertThat(Pg.columns(canary, "patients")).contains("legacy");
+    }
+
+    @Test
+    void the_cli_attaches_to_a_job_already_running_and_polls_it_to_the_end() throws Exception {
+        String platform = gateway.platform();
+        StoneScriptCliRules cli = cliWithToken(platform);
+        clean(cli.run(() -> cli.uploadSchema("tenant", ClinicApp.v1().tarGz())));
+        createTenants(cli, 3, "00000000-0000-4000-8000-00000000002");
+        clean(cli.run(() -> cli.uploadSchema("tenant", ClinicApp.slow().tarGz())));
+        // another operator's job, started without waiting for it
+        Reply other = php.curlJson("/v2/migrate-all", PhpWire.phpJson(Map.of("platform", platform,
+                "schema_name", "tenant")), "Prefer", "respond-async");
+        assertThat(other.code()).as(other.toString()).isEqualTo(202);
+
+        StoneScriptCliRules.Run attached = cli.run(() -> cli.migrateAll("tenant"));
+
+        clean(attached);
+        assertThat(attached.out()).contains("  Job " + other.json().get("job_id").asText() + " completed.",
+                "  Databases succeeded: 3", "  Migrations applied:  6");
+    }
+
+    @Test
+    void a_job_that_outlasts_the_wait_is_polled_and_after_an_interruption_the_cli_gets_a_new_job_to_follow()
+            throws Exception {
+        try (TestGateway patient = TestGateway.start(Map.of("MIGRATE_ALL_SYNC_SECS", "1"))) {
+            PhpWire wire = new PhpWire(patient.port());
+            String platform = patient.platform();
+            StoneScriptCliRules cli = new StoneScriptCliRules(wire, platform);
+            clean(cli.run(cli::registerPlatform));
+            clean(cli.run(() -> cli.uploadSchema("tenant", ClinicApp.v1().tarGz())));
+            clean(cli.run(() -> cli.createDatabase("tenant", Optional.of("00000000-0000-4000-8000-000000000030"))));
+            clean(cli.run(() -> cli.uploadSchema("tenant", ClinicApp.slow().tarGz())));
+
+            StoneScriptCliRules.Run polled = cli.run(() -> cli.migrateAll("tenant"));
+
+            clean(polled);
+            assertThat(polled.printed()).doesNotContain("legacy synchronous gateway").contains("completed.");
+            // what a restart in the middle of the job leaves: the CLI sees it and initiates once more
+            String jobId = Pg.scalar(patient.controlDatabase(), "SELECT id::text FROM jobs ORDER BY created_at DESC LIMIT 1");
+            Pg.execute(patient.controlDatabase(), "UPDATE jobs SET status = 'interrupted' WHERE id = '" + jobId + "'");
+            StoneScriptCliRules.Run resumed = cli.run(() -> cli.attach(jobId, "tenant"));
+            clean(resumed);
+            assertThat(resumed.printed()).contains("Resumed as job", "completed.");
         }
-        throw new AssertionError("job " + jobId + " never reached a final status");
     }
 
     @Test
@@ -416,7 +417,33 @@ class StoneScriptClientCompatibilityTest {
         }
     }
 
-    // ---- error handling ------------------------------------------------------------------------
+    // ---- error handling: the bodies behind the clients' exceptions ----------------------------
+
+    /** {@code register()} on the wire, for answers the client turns into an exception. */
+    private static Reply register(String platform, String tenantId, byte[] bundle) {
+        List<Field> fields = new ArrayList<>();
+        fields.add(new Field("platform", platform));
+        if (tenantId != null) {
+            fields.add(new Field("tenant_id", tenantId));
+        }
+        fields.add(new Field("schema", bundle));
+        return php.curlForm("/register", fields);
+    }
+
+    /** 1.x {@code callFunction()} on the wire. */
+    private static Reply call(String platform, String tenantId, String function, Object params) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("platform", platform);
+        body.put("tenant_id", tenantId);
+        body.put("function", function);
+        body.put("params", params);
+        return php.curlJson("/call", PhpWire.phpJson(body));
+    }
+
+    private static Reply migrate(String platform, String tenantId, byte[] bundle) {
+        return php.curlForm("/migrate", List.of(new Field("platform", platform), new Field("tenant_id", tenantId),
+                new Field("schema", bundle)));
+    }
 
     @Test
     void every_error_the_clients_can_meet_carries_error_and_message_and_database_or_cause_where_relevant() {
@@ -445,7 +472,7 @@ class StoneScriptClientCompatibilityTest {
         assertError(exists, "database_already_exists");
         assertThat(exists.json().get("database").asText()).isEqualTo(platform + "_main");
 
-        Reply missingTenant = migrate(platform, "ghost", ClinicApp.v2().tarGz(), null);
+        Reply missingTenant = migrate(platform, "ghost", ClinicApp.v2().tarGz());
         assertThat(missingTenant.code()).isEqualTo(404);
         assertError(missingTenant, "database_not_found");
         assertThat(missingTenant.json().get("database").asText()).isEqualTo(platform + "_ghost");
@@ -453,7 +480,7 @@ class StoneScriptClientCompatibilityTest {
         assertThat(call(platform, null, "add_patient", List.of("Ada", "x")).code()).isEqualTo(200);
         // fine on an empty database (the template), refused by the row the live database holds
         Reply broken = migrate(platform, "", ClinicApp.v2().put("migrations/003_bad.pssql",
-                "ALTER TABLE patients ADD CONSTRAINT short_names CHECK (length(name) < 2);").tarGz(), null);
+                "ALTER TABLE patients ADD CONSTRAINT short_names CHECK (length(name) < 2);").tarGz());
         assertThat(broken.code()).as(broken.toString()).isEqualTo(422);
         assertError(broken, "migration_failed");
         assertThat(broken.json().get("database").asText()).isEqualTo(platform + "_main");
@@ -516,7 +543,7 @@ class StoneScriptClientCompatibilityTest {
             assertThat(call(platform, null, "find_user", List.of(1)).json().get("row_count").asInt()).isEqualTo(1);
             assertThat(call(platform, null, "todos_of", List.of(1, true)).code()).isEqualTo(200);
         }
-        Reply migrated = migrate(platform, null, bundle, null);
+        Reply migrated = migrate(platform, null, bundle);
         assertThat(migrated.code()).as(migrated.toString()).isEqualTo(200);
         assertThat(migrated.json().get("functions_updated").isNumber()).isTrue();
         Reply missing = call(platform, null, "nonexistent_function", List.of());

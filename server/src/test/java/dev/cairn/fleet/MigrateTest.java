@@ -91,7 +91,9 @@ class MigrateTest {
 
         Http.Answer again = migrate(http, platform, "a", v2);
         assertThat(again.status()).as(again.toString()).isEqualTo(200);
-        assertThat(again.body().get("results").get(0).get("status").asText()).isEqualTo("unchanged");
+        assertThat(again.body().get("status").asText()).isEqualTo("completed");
+        assertThat(again.body().get("results").get(0).get("status").asText()).isEqualTo("completed");
+        assertThat(again.body().get("results").get(0).get("unchanged").asBoolean()).isTrue();
         assertThat(again.body().get("functions_updated").asInt()).isZero();
     }
 

@@ -45,9 +45,7 @@ class CatalogCheckTest {
     }
 
     private static JsonNode migrateAll(String platform) throws InterruptedException {
-        Http.Answer a = http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant"));
-        assertThat(a.status()).as(a.toString()).isEqualTo(202);
-        JsonNode job = finished(http, a.body().get("job_id").asText());
+        JsonNode job = finished(http, FleetJobTest.startJob(http, Map.of("platform", platform, "schema_name", "tenant")));
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
         return job;
     }
@@ -74,7 +72,8 @@ class CatalogCheckTest {
 
         JsonNode job = migrateAll(platform);
 
-        assertThat(byDatabase(job, "status").values()).containsOnly("unchanged").hasSize(4);
+        assertThat(byDatabase(job, "status").values()).containsOnly("completed").hasSize(4);
+        assertThat(byDatabase(job, "unchanged").values()).containsOnly("true");
         String canary = job.get("results").get(0).get("database").asText();
         awaitSessionsAbove(canary, before.get(canary)); // the canary is always really checked
         Thread.sleep(300);
@@ -96,7 +95,9 @@ class CatalogCheckTest {
         Map<String, String> status = byDatabase(job, "status");
         assertThat(status.get(touched)).isEqualTo("completed");
         assertThat(byDatabase(job, "functions_updated").get(touched)).isEqualTo("1");
-        assertThat(status.get(platform + "_tenant_c1")).isEqualTo("unchanged");
+        assertThat(byDatabase(job, "unchanged").get(touched)).isEqualTo("false");
+        assertThat(status.get(platform + "_tenant_c1")).isEqualTo("completed");
+        assertThat(byDatabase(job, "unchanged").get(platform + "_tenant_c1")).isEqualTo("true");
         assertThat(Pg.scalar(touched, "SELECT greet('x')")).isEqualTo("hello x");
     }
 
@@ -112,11 +113,11 @@ class CatalogCheckTest {
 
         JsonNode job = migrateAll(platform);
 
-        assertThat(byDatabase(job, "status").get(touched)).isEqualTo("unchanged");
+        assertThat(byDatabase(job, "unchanged").get(touched)).isEqualTo("true");
         awaitSessionsAbove(touched, first);
         long second = sessions(touched);
 
-        assertThat(byDatabase(migrateAll(platform), "status").get(touched)).isEqualTo("unchanged");
+        assertThat(byDatabase(migrateAll(platform), "unchanged").get(touched)).isEqualTo("true");
         Thread.sleep(300);
         assertThat(sessions(touched)).isEqualTo(second);
     }
@@ -127,10 +128,8 @@ class CatalogCheckTest {
         String other = platform + "_tenant_c1";
         long before = sessions(other);
 
-        Http.Answer a = http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant",
-                "force", true));
-        assertThat(a.status()).as(a.toString()).isEqualTo(202);
-        JsonNode job = finished(http, a.body().get("job_id").asText());
+        JsonNode job = finished(http, FleetJobTest.startJob(http, Map.of("platform", platform, "schema_name", "tenant",
+                "force", true)));
 
         assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
         awaitSessionsAbove(other, before);

@@ -41,6 +41,16 @@ class FleetJobTest {
         return http.postForm("/platform/" + platform + "/schema", form, headers);
     }
 
+    /**
+     * Starts a fleet job with {@code Prefer: respond-async}, so the answer is 202 with its id at once
+     * however small the fleet; the job is then polled or streamed.
+     */
+    static String startJob(Http http, Map<String, Object> body) {
+        Http.Answer a = http.postJson("/v2/migrate-all", body, "Prefer", "respond-async");
+        assertThat(a.status()).as(a.toString()).isEqualTo(202);
+        return a.body().get("job_id").asText();
+    }
+
     /** Polls a job until it ends. */
     static JsonNode finished(Http http, String jobId) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
@@ -63,12 +73,12 @@ class FleetJobTest {
     static String platformWithTenants(TestGateway gateway, int tenants) {
         Http http = gateway.http();
         String platform = gateway.platform();
-        assertThat(http.postJson("/platform/register", Map.of("platform", platform)).status()).isEqualTo(201);
-        assertThat(upload(http, platform, "tenant", Schema.base()).status()).isEqualTo(201);
+        assertThat(http.postJson("/platform/register", Map.of("platform", platform)).status()).isEqualTo(200);
+        assertThat(upload(http, platform, "tenant", Schema.base()).status()).isEqualTo(200);
         for (int i = 0; i < tenants; i++) {
             Http.Answer c = http.postJson("/database/create", Map.of("platform", platform, "schema_name", "tenant",
                     "database_id", "c" + i));
-            assertThat(c.status()).as(c.toString()).isEqualTo(201);
+            assertThat(c.status()).as(c.toString()).isEqualTo(200);
         }
         return platform;
     }
@@ -90,13 +100,13 @@ class FleetJobTest {
     @Test
     void the_v2_registry_keeps_platforms_schema_versions_and_databases_in_the_control_database() {
         String platform = gateway.platform();
-        assertThat(http.postJson("/platform/register", Map.of("platform", platform)).status()).isEqualTo(201);
+        assertThat(http.postJson("/platform/register", Map.of("platform", platform)).status()).isEqualTo(200);
         Http.Answer again = http.postJson("/platform/register", Map.of("platform", platform));
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.body().get("error").asText()).isEqualTo("platform_already_registered");
 
         Http.Answer first = upload(http, platform, "tenant", Schema.base());
-        assertThat(first.status()).as(first.toString()).isEqualTo(201);
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
         assertThat(first.body().get("version").asInt()).isEqualTo(1);
         assertThat(first.body().get("has_tables").asBoolean()).isTrue();
         Http.Answer same = upload(http, platform, "tenant", Schema.base());
@@ -108,7 +118,7 @@ class FleetJobTest {
         String uuid = "0b6c3f0e-8f53-4a51-9d0c-3e2f4b1a9c77";
         Http.Answer created = http.postJson("/admin/database/create", Map.of("platform", platform,
                 "schema_name", "tenant", "uuid", uuid), ADMIN);
-        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.status()).as(created.toString()).isEqualTo(200);
         String db = platform + "_tenant_" + uuid.replace('-', '_');
         assertThat(created.body().get("database_name").asText()).isEqualTo(db);
         assertThat(created.body().get("from_template").asBoolean()).isTrue();
@@ -143,7 +153,7 @@ class FleetJobTest {
                 token)).isEqualTo("0");
         String[] bearer = {"Authorization", "Bearer " + token};
 
-        assertThat(upload(http, mine, "tenant", v2(), bearer).status()).isEqualTo(201);
+        assertThat(upload(http, mine, "tenant", v2(), bearer).status()).isEqualTo(200);
         Http.Answer other = upload(http, theirs, "tenant", v2(), bearer);
         assertThat(other.status()).isEqualTo(403);
         assertThat(other.body().get("error").asText()).isEqualTo("forbidden");
@@ -158,15 +168,18 @@ class FleetJobTest {
     @Test
     void migrate_all_runs_a_job_that_can_be_polled_and_streamed_and_a_second_run_changes_nothing() throws Exception {
         String platform = platformWithTenants(4);
-        assertThat(upload(http, platform, "tenant", v2()).status()).isEqualTo(201);
+        assertThat(upload(http, platform, "tenant", v2()).status()).isEqualTo(200);
 
-        Http.Answer started = http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant"));
+        Http.Answer started = http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant"),
+                "Prefer", "respond-async");
         assertThat(started.status()).as(started.toString()).isEqualTo(202);
         assertThat(started.body().get("total_databases").asInt()).isEqualTo(4);
         JsonNode done = finished(http, started.body().get("job_id").asText());
 
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("completed");
         assertThat(done.get("succeeded").asInt()).isEqualTo(4);
+        assertThat(done.get("changed").asInt()).isEqualTo(4);
+        assertThat(done.get("unchanged").asInt()).isZero();
         assertThat(done.get("results").get(0).get("migrations_applied").asInt()).isEqualTo(1);
         for (int i = 0; i < 4; i++) {
             assertThat(Pg.columns(platform + "_tenant_c" + i, "notes")).contains("pinned");
@@ -176,9 +189,16 @@ class FleetJobTest {
         assertThat(lines).hasSize(5);
         assertThat(lines.get(4)).contains("\"event\":\"done\"", "\"status\":\"completed\"");
 
-        JsonNode again = finished(http, http.postJson("/v2/migrate-all", Map.of("platform", platform,
-                "schema_name", "tenant")).body().get("job_id").asText());
+        JsonNode again = finished(http, startJob(http, Map.of("platform", platform, "schema_name", "tenant")));
+        assertThat(again.get("status").asText()).isEqualTo("completed");
         assertThat(again.get("unchanged").asInt()).isEqualTo(4);
+        assertThat(again.get("changed").asInt()).isZero();
+        assertThat(again.get("completed").asInt()).isEqualTo(4);
+        for (JsonNode r : again.get("results")) {
+            assertThat(r.get("status").asText()).isEqualTo("completed");
+            assertThat(r.get("unchanged").asBoolean()).isTrue();
+            assertThat(r.get("error").isNull()).isTrue();
+        }
         assertThat(http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "nothing"))
                 .status()).isEqualTo(404);
         Http.Answer v2 = http.postJson("/v2/migrate", Map.of("platform", platform, "schema_name", "tenant",
@@ -193,11 +213,12 @@ class FleetJobTest {
         assertThat(http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant"))
                 .status()).isEqualTo(204);
         platform = platformWithTenants(2);
-        assertThat(upload(http, platform, "tenant", v2()).status()).isEqualTo(201);
+        assertThat(upload(http, platform, "tenant", v2()).status()).isEqualTo(200);
         // hold the deploy lock of the first tenant so the job waits on it
         try (Connection held = Pg.connect(platform + "_tenant_c0"); Statement st = held.createStatement()) {
             st.execute("SELECT pg_advisory_lock(" + 0x43A10004 + ", hashtext(''))");
-            Http.Answer first = http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant"));
+            Http.Answer first = http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant"),
+                    "Prefer", "respond-async");
             assertThat(first.status()).isEqualTo(202);
             Http.Answer second = http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant"));
             assertThat(second.status()).as(second.toString()).isEqualTo(409);
@@ -214,14 +235,19 @@ class FleetJobTest {
     @Test
     void a_failing_database_makes_the_job_partial_or_stops_it() throws Exception {
         String platform = platformWithTenants(3);
-        assertThat(upload(http, platform, "tenant", v2()).status()).isEqualTo(201);
+        assertThat(upload(http, platform, "tenant", v2()).status()).isEqualTo(200);
         Pg.execute(platform + "_tenant_c1", "ALTER TABLE notes ADD COLUMN pinned INT"); // the migration will fail
 
-        JsonNode partial = finished(http, http.postJson("/v2/migrate-all", Map.of("platform", platform,
-                "schema_name", "tenant", "on_error", "continue")).body().get("job_id").asText());
+        JsonNode partial = finished(http, startJob(http, Map.of("platform", platform, "schema_name", "tenant",
+                "on_error", "continue")));
         assertThat(partial.get("status").asText()).as(partial.toString()).isEqualTo("partial");
         assertThat(partial.get("failed").asInt()).isEqualTo(1);
-        assertThat(partial.get("results").get(1).get("error").get("error").asText()).isEqualTo("migration_failed");
+        JsonNode failed = partial.get("results").get(1);
+        assertThat(failed.get("status").asText()).isEqualTo("failed");
+        assertThat(failed.get("problem").get("error").asText()).isEqualTo("migration_failed");
+        assertThat(failed.get("error").isTextual()).as(failed.toString()).isTrue();
+        assertThat(failed.get("error").asText()).isEqualTo(failed.get("problem").get("message").asText())
+                .contains("pinned");
 
         Http.Answer bad = http.postJson("/v2/migrate-all", Map.of("platform", platform, "schema_name", "tenant",
                 "on_error", "sometimes"));

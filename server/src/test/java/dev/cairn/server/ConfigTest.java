@@ -25,6 +25,8 @@ class ConfigTest {
         assertThat(c.adminToken()).isEmpty();
         assertThat(c.allowedNetworks()).hasSize(3);
         assertThat(c.postgres().port()).isEqualTo(5432);
+        assertThat(c.migrateAllSyncWait().toSeconds()).isEqualTo(20);
+        assertThat(Config.fromMap(Map.of("MIGRATE_ALL_SYNC_SECS", "0")).migrateAllSyncWait()).isZero();
     }
 
     @Test
@@ -63,6 +65,11 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.fromMap(Map.of("HEALTH_PUBLIC", "maybe"))).hasMessageStartingWith("HEALTH_PUBLIC:");
         assertThatThrownBy(() -> Config.fromMap(Map.of("POOL_ACQUIRE_TIMEOUT_MS", "10")))
                 .hasMessageStartingWith("POOL_ACQUIRE_TIMEOUT_MS:");
+        // past 240 s the StoneScript clients (300 s) would time out before the answer
+        assertThatThrownBy(() -> Config.fromMap(Map.of("MIGRATE_ALL_SYNC_SECS", "300")))
+                .hasMessageStartingWith("MIGRATE_ALL_SYNC_SECS:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("MIGRATE_ALL_SYNC_SECS", "-1")))
+                .hasMessageStartingWith("MIGRATE_ALL_SYNC_SECS:");
     }
 
     @Test
