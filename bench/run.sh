@@ -270,7 +270,7 @@ busy_before="$(top -b -n 2 -d 1 -w 200 | awk '/^ *PID / { block++; next }
 
 # ---- 1. start-up time --------------------------------------------------------------------------
 # The launcher's own cost (it probes every JDK it finds) is part of what an operator waits for.
-t0="$(now_us)"; (cd "$root" && ./cairn help >/dev/null); launcher_ms=$(( ($(now_us) - t0) / 1000 ))
+t0="$(now_us)"; (cd "$root" && ./cairn java-home >/dev/null); launcher_ms=$(( ($(now_us) - t0) / 1000 ))
 : >"$RAW/startup.txt"
 for i in $(seq 1 "$STARTS"); do
   start_gateway "$RAW/gateway-start-$i.log"
@@ -444,11 +444,12 @@ number below includes the load generator competing with what it measures (see th
 | Measure | Result | Target | |
 |---|---|---|---|
 | Warm start (median of $warm_n) | $warm_p50 ms | | |
-| /call vs pgbench prepared | $ratio_prepared × ($wrk_rps vs ${pgb_tps[pgbench-prepared]}) | ≥ 0.7 | $(verdict "$ratio_prepared" ">=" 0.7) |
-| /call vs pgbench simple | $ratio_simple × ($wrk_rps vs ${pgb_tps[pgbench-simple]}) | ≥ 0.7 | $(verdict "$ratio_simple" ">=" 0.7) |
+| /call vs pgbench prepared | $ratio_prepared × ($wrk_rps vs ${pgb_tps[pgbench-prepared]}) | ≥ 0.55 | $(verdict "$ratio_prepared" ">=" 0.55) |
+| /call vs pgbench simple | $ratio_simple × ($wrk_rps vs ${pgb_tps[pgbench-simple]}) | ≥ 0.8 | $(verdict "$ratio_simple" ">=" 0.8) |
+| Gateway CPU per /call | $cpu_gw µs | ≤ 30 µs | $(verdict "$cpu_gw" "<=" 30) |
 | Added latency p50, 1 client | $(kv 1 added_p50_ms) ms | ≤ 0.5 ms | $(verdict "$(kv 1 added_p50_ms)" "<=" 0.5) |
 | Added latency p99, 1 client | $(kv 1 added_p99_ms) ms | ≤ 2 ms | $(verdict "$(kv 1 added_p99_ms)" "<=" 2) |
-| Tenant creation median (after the first) | $tenant_p50 ms | ≤ 150 ms | $(verdict "$tenant_p50" "<=" 150) |
+| Tenant creation median (after the first) | $tenant_p50 ms | ≤ 50 ms (at 1,000 tenants) | $(verdict "$tenant_p50" "<=" 50) |
 | Max gateway connections during wrk | $conn_max of $MAX_TOTAL | ≤ MAX_TOTAL_CONNECTIONS | $(verdict "$conn_max" "<=" "$MAX_TOTAL") |
 | /call errors under load | statuses $wrk_statuses; socket errors: $wrk_errors | none | $( [[ -z "$wrk_non2xx" && "$wrk_errors" == "connect 0 read 0 write 0 timeout 0 status 0" ]] && echo met || echo "**missed**") |
 
@@ -465,7 +466,7 @@ CDS archive (\`server/target/cairn.jsa\`) present before the first start: $had_c
 | Warm starts, max | $warm_max ms | $warm_ready_max ms | $stop_max ms |
 
 Every start: $(awk '{ printf "%s%s ms", sep, $2; sep = ", " }' "$RAW/startup.txt").
-The launcher alone (\`./cairn help\`: finding the newest JDK) takes $launcher_ms ms of that.
+The launcher alone (\`./cairn java-home\`: finding the newest JDK) takes $launcher_ms ms of that.
 
 ## 2. Throughput: /call vs pgbench ($CLIENTS clients, ${DURATION}s each)
 
