@@ -2,8 +2,10 @@ package dev.cairn.api;
 
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
+import dev.cairn.identity.Authenticator;
 import dev.cairn.identity.NetworkPolicy;
 import dev.cairn.metrics.Metrics;
+import dev.cairn.policy.Policy;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.CloseConnectionException;
@@ -43,14 +45,19 @@ final class AccessFilter implements Filter {
 
     private static final int MAX_SUBJECT_CHARS = 128;
 
-    private final NetworkPolicy policy;
+    private final NetworkPolicy network;
     private final boolean healthPublic;
     private final Metrics metrics;
+    private final Authenticator authenticator;
+    private final Policy policy;
 
-    AccessFilter(NetworkPolicy policy, boolean healthPublic, Metrics metrics) {
-        this.policy = policy;
+    AccessFilter(NetworkPolicy network, boolean healthPublic, Metrics metrics, Authenticator authenticator,
+                 Policy policy) {
+        this.network = network;
         this.healthPublic = healthPublic;
         this.metrics = metrics;
+        this.authenticator = authenticator;
+        this.policy = policy;
     }
 
     /**
@@ -73,10 +80,12 @@ final class AccessFilter implements Filter {
         boolean answered = false;
         try {
             InetAddress peer = ((InetSocketAddress) req.remotePeer().address()).getAddress();
-            InetAddress client = policy.client(peer, req.headers().all(FORWARDED_FOR, List::of));
+            InetAddress client = network.client(peer, req.headers().all(FORWARDED_FOR, List::of));
             req.context().register(new RequestInfo(requestId, client, started));
+            req.context().register(new RequestIdentity(authenticator, policy,
+                    req.headers().first(HeaderNames.AUTHORIZATION), client.getHostAddress()));
             boolean exempt = healthPublic && req.path().path().equals("/health");
-            if (!exempt && !policy.allows(client)) {
+            if (!exempt && !network.allows(client)) {
                 HttpErrors.send(res, Problem.of(ErrorCode.FORBIDDEN, "address " + client.getHostAddress()
                         + " is not allowed: it is outside ALLOWED_NETWORKS").with("client", client.getHostAddress()),
                         requestId);

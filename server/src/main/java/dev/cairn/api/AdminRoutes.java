@@ -33,14 +33,14 @@ final class AdminRoutes {
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
-        table.get(routing, "/admin/databases", guarded(services, this::databases));
-        table.post(routing, "/admin/create-tenant", guarded(services, this::createTenant));
+        table.get(routing, "/admin/databases", adminOnly(this::databases));
+        table.post(routing, "/admin/create-tenant", adminOnly(this::createTenant));
     }
 
-    /** The admin bearer token first (401/503), then the route; every /admin route is wrapped in it. */
-    static Handler guarded(Services services, Handler handler) {
+    /** The admin token first (401/503), then the route; every /admin route but database creation is wrapped in it. */
+    static Handler adminOnly(Handler handler) {
         return (req, res) -> {
-            services.adminToken().check(req.headers().first(HeaderNames.AUTHORIZATION));
+            RequestIdentity.administer(req);
             handler.handle(req, res);
         };
     }
@@ -49,7 +49,7 @@ final class AdminRoutes {
         String raw = req.query().first("platform").orElseThrow(() -> new CairnException(
                 Problem.of(ErrorCode.VALIDATION_ERROR, "query parameter platform is required").with("field", "platform")));
         AccessFilter.subject(raw, Optional.empty());
-        Map<String, Object> body = Responses.audited(services, Responses.meta(req, "admin"), "list-databases",
+        Map<String, Object> body = Responses.audited(services, Responses.meta(req), "list-databases",
                 Optional.of(raw), () -> listing(Names.platform(raw)), b -> Optional.empty());
         Responses.json(res, 200, body);
     }
@@ -101,7 +101,7 @@ final class AdminRoutes {
         String platform = Bodies.text(body, "platform");
         String tenant = Bodies.text(body, "tenant_id");
         AccessFilter.subject(platform, Optional.of(tenant));
-        RequestMeta meta = Responses.meta(req, "admin");
+        RequestMeta meta = Responses.meta(req);
         Registration r = Responses.audited(services, meta, "create-tenant", Optional.of(platform),
                 () -> services.registrar().createTenant(platform, tenant, meta), done -> Optional.of(done.database()));
         Responses.json(res, 201, DeployBodies.registration("created", r));

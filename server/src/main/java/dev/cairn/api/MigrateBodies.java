@@ -170,6 +170,6 @@ final class MigrateBodies {
     }
 
     static Map<String, Object> emptyValidation() {
-        return new dev.cairn.plan.Plan(List.of()).validation();
+        return new dev.cairn.diff.Plan(List.of()).validation();
     }
 }

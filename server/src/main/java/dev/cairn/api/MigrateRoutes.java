@@ -15,7 +15,7 @@ import dev.cairn.fleet.SchemaVersion;
 import dev.cairn.job.FleetSpec;
 import dev.cairn.job.JobEngine;
 import dev.cairn.job.JobView;
-import dev.cairn.plan.AllowKind;
+import dev.cairn.diff.AllowKind;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -58,15 +58,16 @@ final class MigrateRoutes {
     // ---- v1 ------------------------------------------------------------------------------------
 
     private void migrateV1(ServerRequest req, ServerResponse res) {
+        RequestIdentity.of(req).principal(); // credentials that are not valid are refused before the upload is read
         Forms form = Forms.read(req, services);
         String platform = Names.platform(form.required("platform"));
         AccessFilter.subject(platform, form.field("tenant_id"));
-        services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
+        RequestIdentity.actFor(req, platform);
         MigrateOptions options = new MigrateOptions(form.flag("force", false), AllowKind.parse(form.list("allow")),
                 form.flag("dry_run", false), !form.flag("skip_verification", false));
         Optional<String> tenant = Names.tenant(form.field("tenant_id"));
         byte[] archive = form.archive();
-        RequestMeta meta = Responses.meta(req, actor(req));
+        RequestMeta meta = Responses.meta(req);
         if (tenant.isPresent()) {
             String database = Names.database(platform, tenant);
             DatabaseMigration done = Responses.audited(services, meta, "migrate", Optional.of(platform), () -> {
@@ -129,13 +130,13 @@ final class MigrateRoutes {
     private void migrateV2(ServerRequest req, ServerResponse res) {
         JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
         String platform = Names.platform(Bodies.text(body, "platform"));
-        services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
+        RequestIdentity.actFor(req, platform);
         String schema = Names.schema(Bodies.text(body, "schema_name"));
         Optional<String> id = databaseId(body);
         AccessFilter.subject(platform, id);
         String database = Names.database(platform, schema, id);
         MigrateOptions options = options(body);
-        RequestMeta meta = Responses.meta(req, actor(req));
+        RequestMeta meta = Responses.meta(req);
         DatabaseMigration done = Responses.audited(services, meta, "migrate", Optional.of(platform), () -> {
             SchemaVersion version = latest(platform, schema);
             return services.registrar().migrator().migrate(database, platform, id,
@@ -151,7 +152,7 @@ final class MigrateRoutes {
         JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
         String platform = Names.platform(Bodies.text(body, "platform"));
         AccessFilter.subject(platform, Optional.empty());
-        services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
+        RequestIdentity.actFor(req, platform);
         String schema = Names.schema(Bodies.text(body, "schema_name"));
         MigrateOptions options = options(body);
         boolean stop = Bodies.optionalText(body, "on_error").map(v -> switch (v) {
@@ -162,7 +163,7 @@ final class MigrateRoutes {
         }).orElse(false);
         OptionalInt concurrency = positiveInt(body, "concurrency");
         boolean wait = req.query().first("wait").map(Forms::truthy).orElse(false);
-        RequestMeta meta = Responses.meta(req, actor(req));
+        RequestMeta meta = Responses.meta(req);
         Optional<JobEngine.Started> started = Responses.audited(services, meta, "migrate-all", Optional.of(platform),
                 () -> {
                     SchemaVersion version = latest(platform, schema);
@@ -211,7 +212,7 @@ final class MigrateRoutes {
     private void job(ServerRequest req, ServerResponse res) {
         JobView job = services.jobs().view(jobId(req));
         AccessFilter.subject(job.platform(), Optional.empty());
-        services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), job.platform());
+        RequestIdentity.actFor(req, job.platform());
         Optional<JobStream.Format> stream = JobStream.format(req);
         if (stream.isPresent()) {
             new JobStream(services.jobs(), stream.get()).send(job.id(), res);
@@ -224,8 +225,8 @@ final class MigrateRoutes {
         UUID id = jobId(req);
         JobView job = services.jobs().view(id);
         AccessFilter.subject(job.platform(), Optional.empty());
-        services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), job.platform());
-        RequestMeta meta = Responses.meta(req, actor(req));
+        RequestIdentity.actFor(req, job.platform());
+        RequestMeta meta = Responses.meta(req);
         JobEngine.Started started = Responses.audited(services, meta, "migrate-all-resume",
                 Optional.of(job.platform()), () -> services.jobs().resume(id, meta), s -> Optional.empty());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -310,8 +311,4 @@ final class MigrateRoutes {
         }
     }
 
-    static String actor(ServerRequest req) {
-        return req.headers().first(HeaderNames.AUTHORIZATION).isPresent() ? "token"
-                : "network:" + Responses.info(req).clientText();
-    }
 }

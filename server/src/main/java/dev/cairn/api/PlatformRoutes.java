@@ -42,17 +42,17 @@ final class PlatformRoutes {
         table.get(routing, "/platform/{platform}/schemas", this::schemas);
         table.get(routing, "/platform/{platform}/databases", this::databases);
         table.get(routing, "/platforms", this::platforms);
-        table.get(routing, "/admin/platforms", AdminRoutes.guarded(services, this::platforms));
+        table.get(routing, "/admin/platforms", AdminRoutes.adminOnly(this::platforms));
         table.post(routing, "/database/create", this::createDatabase);
         table.post(routing, "/admin/database/create", this::createDatabase);
-        table.post(routing, "/admin/platform-token", AdminRoutes.guarded(services, this::issueToken));
+        table.post(routing, "/admin/platform-token", AdminRoutes.adminOnly(this::issueToken));
     }
 
     private void registerPlatform(ServerRequest req, ServerResponse res) {
         JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
         String platform = Names.platform(Bodies.text(body, "platform"));
         AccessFilter.subject(platform, Optional.empty());
-        RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
+        RequestMeta meta = Responses.meta(req);
         Responses.audited(services, meta, "register-platform", Optional.of(platform), () -> {
             if (!services.registry().registerPlatform(platform)) {
                 throw new CairnException(Problem.of(ErrorCode.PLATFORM_ALREADY_REGISTERED,
@@ -69,7 +69,7 @@ final class PlatformRoutes {
         String schema = Names.schema(form.field("schema_name", "name")
                 .orElseThrow(() -> Forms.required("schema_name", "schema_name (or name)")));
         byte[] archive = form.archive();
-        RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
+        RequestMeta meta = Responses.meta(req);
         boolean[] created = {false};
         SchemaVersion version = Responses.audited(services, meta, "upload-schema", Optional.of(platform), () -> {
             services.registry().requirePlatform(platform, "; POST /platform/register it first");
@@ -137,14 +137,14 @@ final class PlatformRoutes {
     private void createDatabase(ServerRequest req, ServerResponse res) {
         JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
         String platform = Names.platform(Bodies.text(body, "platform"));
-        services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
+        RequestIdentity.actFor(req, platform);
         String schema = Bodies.text(body, "schema_name");
         // The same reading as /v2/migrate: no id, "main", "null" and "" name the schema's own database, so
         // what register-main creates (the 5.x CLI sends no id, older tools database_id "main") is what
         // migrate-main then migrates.
         Optional<String> id = MigrateRoutes.databaseId(body);
         AccessFilter.subject(platform, id);
-        RequestMeta meta = Responses.meta(req, MigrateRoutes.actor(req));
+        RequestMeta meta = Responses.meta(req);
         Registration r = Responses.audited(services, meta, "create-database", Optional.of(platform),
                 () -> services.registrar().createDatabase(platform, schema, id, meta),
                 done -> Optional.of(done.database()));
@@ -157,7 +157,7 @@ final class PlatformRoutes {
         JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
         String platform = Names.platform(Bodies.text(body, "platform"));
         AccessFilter.subject(platform, Optional.empty());
-        RequestMeta meta = Responses.meta(req, "admin");
+        RequestMeta meta = Responses.meta(req);
         String token = Responses.audited(services, meta, "issue-platform-token", Optional.of(platform),
                 () -> services.tokens().issue(platform), t -> Optional.empty());
         Responses.json(res, 201, Map.of("token", token, "platform", platform));
@@ -166,7 +166,7 @@ final class PlatformRoutes {
     private String pathPlatform(ServerRequest req) {
         String platform = Names.platform(req.path().pathParameters().get("platform"));
         AccessFilter.subject(platform, Optional.empty());
-        services.tokens().authorize(req.headers().first(HeaderNames.AUTHORIZATION), platform);
+        RequestIdentity.actFor(req, platform);
         return platform;
     }
 

@@ -32,6 +32,11 @@ final class Responses {
                 .orElseThrow(() -> new IllegalStateException("the access filter did not run"));
     }
 
+    /** The request's id, its principal as the actor, and its client address. */
+    static RequestMeta meta(ServerRequest req) {
+        return meta(req, RequestIdentity.actor(req));
+    }
+
     static RequestMeta meta(ServerRequest req, String actor) {
         RequestInfo info = info(req);
         return new RequestMeta(info.requestId(), actor, info.clientText());

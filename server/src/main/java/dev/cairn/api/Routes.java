@@ -26,7 +26,8 @@ public final class Routes {
     }
 
     public static void configure(HttpRouting.Builder routing, Services services) {
-        routing.addFilter(new AccessFilter(services.network(), services.healthPublic(), services.metrics()));
+        routing.addFilter(new AccessFilter(services.network(), services.healthPublic(), services.metrics(),
+                services.authenticator(), services.policy()));
         routing.error(CairnException.class, Routes::problem);
         routing.error(Throwable.class, Routes::unexpected);
         RouteTable table = new RouteTable();

@@ -5,11 +5,12 @@ import dev.cairn.data.Caller;
 import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
-import dev.cairn.identity.AdminToken;
+import dev.cairn.identity.Authenticator;
 import dev.cairn.identity.PlatformTokens;
 import dev.cairn.job.JobEngine;
 import dev.cairn.identity.NetworkPolicy;
 import dev.cairn.metrics.Metrics;
+import dev.cairn.policy.Policy;
 import dev.cairn.pool.PoolManager;
 import java.time.Duration;
 
@@ -21,7 +22,8 @@ import java.time.Duration;
  * @param migrateAllSyncWait how long {@code POST /v2/migrate-all} waits for its job before answering 202
  */
 public record Services(Registrar registrar, Registry registry, ControlDatabase control, Caller caller,
-                       JobEngine jobs, PlatformTokens tokens, PoolManager pools, AdminToken adminToken, NetworkPolicy network, boolean healthPublic,
+                       JobEngine jobs, PlatformTokens tokens, PoolManager pools, Authenticator authenticator, Policy policy,
+                       NetworkPolicy network, boolean healthPublic,
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos,
                        Metrics metrics, Duration migrateAllSyncWait) {
 }

@@ -94,7 +94,7 @@ public final class Deployer {
         }
         var current = new dev.cairn.catalog.SchemaSnapshot(java.util.Map.of(), dev.cairn.catalog.SnapshotReader.enums(c));
         var wanted = new dev.cairn.catalog.SchemaSnapshot(java.util.Map.of(), desired.schema().enums());
-        var plan = dev.cairn.plan.SchemaDiff.diff(current, wanted);
+        var plan = dev.cairn.diff.SchemaDiff.diff(current, wanted);
         for (var change : plan.changes()) {
             if (change.type().equals("AddEnumValue")) {
                 for (String sql : change.sql()) {

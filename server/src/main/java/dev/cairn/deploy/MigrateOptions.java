@@ -1,6 +1,6 @@
 package dev.cairn.deploy;
 
-import dev.cairn.plan.AllowKind;
+import dev.cairn.diff.AllowKind;
 import java.util.Set;
 
 /**

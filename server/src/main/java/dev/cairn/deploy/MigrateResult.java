@@ -1,6 +1,6 @@
 package dev.cairn.deploy;
 
-import dev.cairn.plan.Plan;
+import dev.cairn.diff.Plan;
 import java.util.List;
 import java.util.Map;
 

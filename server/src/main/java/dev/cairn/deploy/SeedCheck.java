@@ -4,7 +4,7 @@ import dev.cairn.bundle.BundleFile;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
-import dev.cairn.plan.AllowKind;
+import dev.cairn.diff.AllowKind;
 import dev.cairn.sql.Identifiers;
 import dev.cairn.sql.QualifiedName;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package dev.cairn.plan;
+package dev.cairn.diff;
 
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;

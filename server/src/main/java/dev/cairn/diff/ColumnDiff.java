@@ -1,4 +1,4 @@
-package dev.cairn.plan;
+package dev.cairn.diff;
 
 import dev.cairn.catalog.SchemaSnapshot.Column;
 import dev.cairn.catalog.SchemaSnapshot.Table;

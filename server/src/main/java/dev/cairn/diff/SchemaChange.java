@@ -1,4 +1,4 @@
-package dev.cairn.plan;
+package dev.cairn.diff;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,5 @@
 package dev.cairn.identity;
 
-import dev.cairn.error.CairnException;
-import dev.cairn.error.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,20 +23,6 @@ public final class AdminToken {
 
     public boolean enabled() {
         return digest.isPresent();
-    }
-
-    /** Checks an {@code Authorization} header value; throws the error the client should see. */
-    public void check(Optional<String> authorization) {
-        byte[] expected = digest.orElseThrow(() -> CairnException.of(ErrorCode.ADMIN_DISABLED,
-                "admin routes are disabled: set ADMIN_TOKEN to enable them"));
-        String presented = authorization
-                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7).trim())
-                .orElseThrow(() -> CairnException.of(ErrorCode.UNAUTHORIZED,
-                        "admin routes need 'Authorization: Bearer <ADMIN_TOKEN>'"));
-        if (!MessageDigest.isEqual(expected, sha256(presented))) {
-            throw CairnException.of(ErrorCode.UNAUTHORIZED, "the admin token is not valid");
-        }
     }
 
     /** True when the header carries the admin token (false when admin routes are disabled). */

@@ -2,7 +2,7 @@ package dev.cairn.job;
 
 import dev.cairn.deploy.MigrateOptions;
 import dev.cairn.fleet.RequestMeta;
-import dev.cairn.plan.AllowKind;
+import dev.cairn.diff.AllowKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.cairn.metrics;
+package dev.cairn.logging;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;

@@ -17,9 +17,11 @@ import dev.cairn.fleet.PlatformRoles;
 import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
 import dev.cairn.identity.AdminToken;
+import dev.cairn.identity.Authenticator;
 import dev.cairn.identity.NetworkPolicy;
-import dev.cairn.metrics.LogEncoder;
+import dev.cairn.logging.LogEncoder;
 import dev.cairn.metrics.Metrics;
+import dev.cairn.policy.Policy;
 import dev.cairn.pool.PoolManager;
 import dev.cairn.pool.PoolSettings;
 import io.helidon.webserver.WebServer;
@@ -111,7 +113,9 @@ public final class Gateway implements AutoCloseable {
         // Each database a job migrates holds one connection: a quarter of the budget leaves the rest to traffic.
         JobEngine jobs = new JobEngine(control, registry, registrar, Math.max(1, maxTotal / 4), metrics);
         AdminToken admin = AdminToken.of(config.adminToken());
-        return new Services(registrar, registry, control, caller, jobs, new PlatformTokens(registry, admin), pools, admin,
+        PlatformTokens tokens = new PlatformTokens(registry);
+        return new Services(registrar, registry, control, caller, jobs, tokens, pools,
+                new Authenticator(admin, tokens), new Policy(admin.enabled()),
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait());
     }

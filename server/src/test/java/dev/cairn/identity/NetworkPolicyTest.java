@@ -59,17 +59,4 @@ class NetworkPolicyTest {
         assertThat(proxied.client(ip("127.0.0.1"), List.of("10.2.2.2:443"))).isEqualTo(ip("10.2.2.2"));
         assertThat(proxied.client(ip("127.0.0.1"), List.of("[::1]:80"))).isEqualTo(ip("::1"));
     }
-
-    @Test
-    void the_admin_token_is_checked_in_constant_time_and_disabled_without_configuration() {
-        AdminToken token = AdminToken.of(java.util.Optional.of("s3cret"));
-        token.check(java.util.Optional.of("Bearer s3cret"));
-        assertThatThrownBy(() -> token.check(java.util.Optional.of("Bearer s3cre"))).isInstanceOf(CairnException.class);
-        assertThatThrownBy(() -> token.check(java.util.Optional.of("s3cret"))).isInstanceOf(CairnException.class);
-        assertThatThrownBy(() -> token.check(java.util.Optional.empty())).isInstanceOf(CairnException.class);
-        AdminToken disabled = AdminToken.of(java.util.Optional.empty());
-        assertThat(disabled.enabled()).isFalse();
-        assertThatThrownBy(() -> disabled.check(java.util.Optional.of("Bearer x")))
-                .isInstanceOf(CairnException.class).hasMessageContaining("ADMIN_TOKEN");
-    }
 }

@@ -163,6 +163,29 @@ class FleetJobTest {
         assertThat(http.postJson("/admin/platform-token", Map.of("platform", mine)).status()).isEqualTo(401);
         assertThat(http.postJson("/admin/platform-token", Map.of("platform", "no-such-platform"), ADMIN).status())
                 .isEqualTo(404);
+        Http.Answer notAdmin = http.get("/admin/platforms", bearer);
+        assertThat(notAdmin.status()).isEqualTo(401);
+        assertThat(notAdmin.body().get("message").asText()).contains("platform token");
+        // the setup uploaded without credentials, the test with the token: the audit log names both
+        assertThat(Pg.scalar(gateway.controlDatabase(), "SELECT string_agg(DISTINCT actor, ',' ORDER BY actor)"
+                + " FROM audit_log WHERE platform = ? AND action = 'upload-schema'", mine))
+                .isEqualTo("network:127.0.0.1,platform-token:" + mine);
+    }
+
+    @Test
+    void credentials_that_are_not_valid_are_refused_before_a_v1_upload_is_read() {
+        try (TestGateway small = TestGateway.start(Map.of("BUNDLE_MAX_BYTES", "65536"))) {
+            Map<String, Object> form = new LinkedHashMap<>();
+            form.put("platform", small.platform());
+            form.put("schema", new byte[1024 * 1024]); // read first, this would be bundle_too_large
+
+            Http.Answer refused = small.http().postForm("/migrate", form, "Authorization", "Bearer not-a-token");
+            Http.Answer read = small.http().postForm("/migrate", form);
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+            assertThat(refused.body().get("error").asText()).isEqualTo("unauthorized");
+            assertThat(read.body().get("error").asText()).as(read.toString()).isEqualTo("bundle_too_large");
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.cairn.metrics;
+package dev.cairn.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.cairn.metrics;
+package dev.cairn.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,7 +88,7 @@ class LogEncoderTest {
         assertThat(j.get("platform").asText()).isEqualTo("p\"\n{\"forged\":true}");
         assertThat(j.has("forged")).isFalse();
         assertThat(j.get("exception").asText()).startsWith("java.lang.IllegalStateException: boom")
-                .contains("at dev.cairn.metrics.LogEncoderTest");
+                .contains("at dev.cairn.logging.LogEncoderTest");
     }
 
     @Test
@@ -110,7 +110,7 @@ class LogEncoderTest {
         String[] lines = out.split(System.lineSeparator());
         assertThat(lines[0]).endsWith("- failed request_id=r1");
         assertThat(lines[1]).isEqualTo("java.lang.IllegalStateException: boom");
-        assertThat(lines[2]).contains("at dev.cairn.metrics.LogEncoderTest");
+        assertThat(lines[2]).contains("at dev.cairn.logging.LogEncoderTest");
     }
 
     @Test

@@ -1,0 +1,64 @@
+package dev.cairn.api;
+
+import dev.cairn.identity.Authenticator;
+import dev.cairn.identity.Principal;
+import dev.cairn.policy.Action;
+import dev.cairn.policy.Policy;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.Optional;
+
+/**
+ * Who the current request acts as, kept in its context by the access filter. The principal is
+ * resolved from the {@code Authorization} header the first time a route needs it and then kept for
+ * the rest of the request, so a route that takes no credentials never looks at them. Every route
+ * asks {@link Policy} through here; none checks a token itself. A request runs on one thread, so
+ * the memo needs no lock.
+ */
+final class RequestIdentity {
+
+    private final Authenticator authenticator;
+    private final Policy policy;
+    private final Optional<String> authorization;
+    private final String client;
+    private Principal principal;
+
+    RequestIdentity(Authenticator authenticator, Policy policy, Optional<String> authorization, String client) {
+        this.authenticator = authenticator;
+        this.policy = policy;
+        this.authorization = authorization;
+        this.client = client;
+    }
+
+    static RequestIdentity of(ServerRequest req) {
+        return req.context().get(RequestIdentity.class)
+                .orElseThrow(() -> new IllegalStateException("the access filter did not run"));
+    }
+
+    /** The request's principal: 401 for credentials that are not valid. */
+    Principal principal() {
+        if (principal == null) {
+            principal = authenticator.resolve(authorization, client);
+        }
+        return principal;
+    }
+
+    /** Throws the error the client should see unless the request may perform {@code action}. */
+    void authorize(Action action) {
+        policy.authorize(this::principal, action);
+    }
+
+    /** The admin token, or the error a client of an {@code /admin} route should see. */
+    static void administer(ServerRequest req) {
+        of(req).authorize(new Action.Administer());
+    }
+
+    /** The platform's own token, the admin token or no credentials; another platform's token is 403. */
+    static void actFor(ServerRequest req, String platform) {
+        of(req).authorize(new Action.ActForPlatform(platform));
+    }
+
+    /** How the audit log names who asked. */
+    static String actor(ServerRequest req) {
+        return of(req).principal().actor();
+    }
+}

@@ -1,0 +1,13 @@
+package dev.cairn.policy;
+
+/** What a request asks to do, as far as who may do it is concerned. */
+public sealed interface Action {
+
+    /** An operator's route ({@code /admin/*} but database creation): the admin token only. */
+    record Administer() implements Action {
+    }
+
+    /** A platform's schema, database or job route: the platform's own token, the admin's, or the network. */
+    record ActForPlatform(String platform) implements Action {
+    }
+}

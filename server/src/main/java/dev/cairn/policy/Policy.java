@@ -1,0 +1,54 @@
+package dev.cairn.policy;
+
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.identity.Principal;
+import java.util.function.Supplier;
+
+/**
+ * The one place that decides whether a principal may perform an action; every face asks it and
+ * none decides by itself. The principal is asked for only when the action needs it, so a request
+ * to a disabled admin route is {@code 503} whatever credentials it carries.
+ *
+ * <p>Rules: admin routes need the admin token ({@code 503 admin_disabled} when none is configured,
+ * {@code 401} otherwise). A platform's routes accept a request without credentials (the network
+ * allow-list is the gate, as in the StoneScript gateway), the admin token, and that platform's
+ * own token; another platform's token is {@code 403}.
+ */
+public final class Policy {
+
+    private final boolean adminEnabled;
+
+    public Policy(boolean adminEnabled) {
+        this.adminEnabled = adminEnabled;
+    }
+
+    public void authorize(Supplier<Principal> principal, Action action) {
+        switch (action) {
+            case Action.Administer a -> administer(principal);
+            case Action.ActForPlatform a -> actFor(principal.get(), a.platform());
+        }
+    }
+
+    private void administer(Supplier<Principal> principal) {
+        if (!adminEnabled) {
+            throw CairnException.of(ErrorCode.ADMIN_DISABLED, "admin routes are disabled: set ADMIN_TOKEN to enable them");
+        }
+        switch (principal.get()) {
+            case Principal.Admin admin -> {
+            }
+            case Principal.Network network -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
+                    "admin routes need 'Authorization: Bearer <ADMIN_TOKEN>'");
+            case Principal.PlatformToken token -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
+                    "admin routes need the admin token; a platform token acts for its platform's routes only");
+        }
+    }
+
+    private static void actFor(Principal principal, String platform) {
+        if (principal instanceof Principal.PlatformToken token && !token.platform().equals(platform)) {
+            throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "this token belongs to another platform and"
+                    + " cannot act for platform " + platform));
+        }
+    }
+}

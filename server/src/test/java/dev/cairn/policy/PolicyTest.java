@@ -1,0 +1,65 @@
+package dev.cairn.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.identity.AdminToken;
+import dev.cairn.identity.Principal;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** Who may do what: the one set of rules every route asks. */
+class PolicyTest {
+
+    private static final Principal NETWORK = new Principal.Network("127.0.0.1");
+    private static final Principal ADMIN = new Principal.Admin();
+    private static final Principal SHOP = new Principal.PlatformToken("shop");
+
+    private static ErrorCode refusal(Policy policy, Supplier<Principal> who, Action action) {
+        return catchThrowableOfType(CairnException.class, () -> policy.authorize(who, action)).code();
+    }
+
+    @Test
+    void admin_routes_take_the_admin_token_only_and_are_disabled_without_one_whatever_is_presented() {
+        Policy policy = new Policy(true);
+        policy.authorize(() -> ADMIN, new Action.Administer());
+        assertThat(refusal(policy, () -> NETWORK, new Action.Administer())).isEqualTo(ErrorCode.UNAUTHORIZED);
+        assertThat(refusal(policy, () -> SHOP, new Action.Administer())).isEqualTo(ErrorCode.UNAUTHORIZED);
+
+        Policy disabled = new Policy(false);
+        Supplier<Principal> unresolvable = () -> {
+            throw new AssertionError("a disabled admin route must not look at the credentials");
+        };
+        assertThat(refusal(disabled, unresolvable, new Action.Administer())).isEqualTo(ErrorCode.ADMIN_DISABLED);
+    }
+
+    @Test
+    void a_platform_route_takes_the_network_the_admin_and_its_own_token_but_not_another_platforms() {
+        Policy policy = new Policy(true);
+        Action shop = new Action.ActForPlatform("shop");
+        policy.authorize(() -> NETWORK, shop);
+        policy.authorize(() -> ADMIN, shop);
+        policy.authorize(() -> SHOP, shop);
+
+        assertThat(refusal(policy, () -> SHOP, new Action.ActForPlatform("shop2"))).isEqualTo(ErrorCode.FORBIDDEN);
+    }
+
+    @Test
+    void the_admin_token_is_compared_as_a_bearer_and_matches_nothing_when_not_configured() {
+        AdminToken token = AdminToken.of(Optional.of("s3cret"));
+        assertThat(token.matches(Optional.of("Bearer s3cret"))).isTrue();
+        assertThat(token.matches(Optional.of("bearer s3cret "))).isTrue();
+        assertThat(token.matches(Optional.of("Bearer s3cre"))).isFalse();
+        assertThat(token.matches(Optional.of("s3cret"))).isFalse();
+        assertThat(token.matches(Optional.empty())).isFalse();
+        AdminToken disabled = AdminToken.of(Optional.empty());
+        assertThat(disabled.enabled()).isFalse();
+        assertThat(disabled.matches(Optional.of("Bearer "))).isFalse();
+        assertThatThrownBy(() -> new Policy(disabled.enabled()).authorize(() -> ADMIN, new Action.Administer()))
+                .hasMessageContaining("ADMIN_TOKEN");
+    }
+}
