@@ -5,17 +5,27 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which databases exist and who owns them, for routing data requests without a control-database
- * round trip each time. Records never change once written, so positive answers are cached for
- * good; "not found" is cached for a second only, so a database created by another Cairn
- * instance becomes reachable at once, yet a flood of requests for a missing one stays cheap.
+ * Which databases exist, who owns them and what content they hold, for routing data requests
+ * without a control-database round trip each time. A record changes when a database is migrated,
+ * possibly by another Cairn instance, and its checksum keys the catalog a request plans against; so
+ * a known record is trusted for two seconds, then read again (one query per name at a time, while
+ * a burst of requests waits on it). "Not found" is cached for a second only, so a database created
+ * by another instance becomes reachable at once, yet a flood of requests for a missing one stays
+ * cheap. This instance's own migrates {@link #forget} the record at once.
  */
 public final class DatabaseDirectory {
 
+    private static final long RECHECK_NANOS = 2_000_000_000L;
     private static final long NEGATIVE_TTL_NANOS = 1_000_000_000L;
 
+    private record Entry(DatabaseRecord record, long checkedAt) {
+        boolean fresh(long now) {
+            return now - checkedAt < RECHECK_NANOS;
+        }
+    }
+
     private final Registry registry;
-    private final Map<String, DatabaseRecord> known = new ConcurrentHashMap<>();
+    private final Map<String, Entry> known = new ConcurrentHashMap<>();
     private final Map<String, Long> missing = new ConcurrentHashMap<>();
     private final KeyedLocks locks = new KeyedLocks();
 
@@ -24,28 +34,32 @@ public final class DatabaseDirectory {
     }
 
     public Optional<DatabaseRecord> find(String database) {
-        DatabaseRecord hit = known.get(database);
-        if (hit != null) {
-            return Optional.of(hit);
+        long now = System.nanoTime();
+        Entry hit = known.get(database);
+        if (hit != null && hit.fresh(now)) {
+            return Optional.of(hit.record());
         }
         Long missedAt = missing.get(database);
-        if (missedAt != null && System.nanoTime() - missedAt < NEGATIVE_TTL_NANOS) {
+        if (hit == null && missedAt != null && now - missedAt < NEGATIVE_TTL_NANOS) {
             return Optional.empty();
         }
         return locks.with(database, () -> lookUp(database));
     }
 
-    /** One control-database query per name at a time: a burst of first requests shares it. */
+    /** Reads the record, unless another request just did while this one waited for the lock. */
     private Optional<DatabaseRecord> lookUp(String database) {
-        DatabaseRecord hit = known.get(database);
-        if (hit != null) {
-            return Optional.of(hit);
+        Entry hit = known.get(database);
+        if (hit != null && hit.fresh(System.nanoTime())) {
+            return Optional.of(hit.record());
         }
         Optional<DatabaseRecord> found = registry.database(database);
         found.ifPresentOrElse(r -> {
-            known.put(database, r);
+            known.put(database, new Entry(r, System.nanoTime()));
             missing.remove(database);
-        }, () -> rememberMissing(database));
+        }, () -> {
+            known.remove(database);
+            rememberMissing(database);
+        });
         return found;
     }
 

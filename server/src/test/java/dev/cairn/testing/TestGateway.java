@@ -23,11 +23,13 @@ public final class TestGateway implements AutoCloseable {
     private final String controlDatabase;
     private final List<String> platforms = new ArrayList<>();
     private final Http http;
+    private final boolean owner;
 
-    private TestGateway(Gateway gateway, String controlDatabase) {
+    private TestGateway(Gateway gateway, String controlDatabase, boolean owner) {
         this.gateway = gateway;
         this.controlDatabase = controlDatabase;
         this.http = new Http(gateway.port());
+        this.owner = owner;
     }
 
     public static TestGateway start() {
@@ -35,8 +37,20 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(Map<String, String> overrides) {
-        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
         String control = "cairn_test_" + randomHex();
+        return new TestGateway(Gateway.start(Config.fromMap(env(control, overrides))), control, true);
+    }
+
+    /**
+     * A second Cairn instance on this one's control database, as behind a load balancer. Closing it
+     * stops it only: what the instances made is dropped when this one closes.
+     */
+    public TestGateway sibling() {
+        return new TestGateway(Gateway.start(Config.fromMap(env(controlDatabase, Map.of()))), controlDatabase, false);
+    }
+
+    private static Map<String, String> env(String control, Map<String, String> overrides) {
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
         Map<String, String> env = new HashMap<>();
         env.put("DATABASE_URL", Pg.url("postgres"));
         env.put("CONTROL_DB", control);
@@ -46,7 +60,7 @@ public final class TestGateway implements AutoCloseable {
         env.put("ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("SHUTDOWN_GRACE_SECS", "2");
         env.putAll(overrides);
-        return new TestGateway(Gateway.start(Config.fromMap(env)), control);
+        return env;
     }
 
     public Http http() {
@@ -78,6 +92,10 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!owner) {
+            gateway.close();
+            return;
+        }
         List<String> recorded = recorded(controlDatabase);
         gateway.close(); // closing twice is harmless
         dropAll(controlDatabase, recorded, platforms);

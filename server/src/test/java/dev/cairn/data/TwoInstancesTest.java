@@ -1,0 +1,54 @@
+package dev.cairn.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.testing.Bundles;
+import dev.cairn.testing.Http;
+import dev.cairn.testing.TestGateway;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Two Cairn instances on one control database behave as one for {@code /call}. */
+class TwoInstancesTest {
+
+    private static byte[] bundle(String function) {
+        return Bundles.tarGz(Map.of("postgresql/tables/items.pssql", "CREATE TABLE items (id INT PRIMARY KEY);",
+                "postgresql/functions/describe.pssql", function));
+    }
+
+    private static Http.Answer call(Http http, String platform, Object value) {
+        return http.postJson("/call", Map.of("platform", platform, "function", "describe", "params", List.of(value)));
+    }
+
+    @Test
+    void a_migrate_on_one_instance_reaches_the_catalog_the_other_plans_calls_with() throws Exception {
+        try (TestGateway a = TestGateway.start(); TestGateway b = a.sibling()) {
+            String platform = a.platform();
+            assertThat(a.http().register(platform, null, bundle("""
+                    CREATE FUNCTION describe(p_value INTEGER) RETURNS text LANGUAGE sql IMMUTABLE
+                    AS $$ SELECT 'int ' || p_value $$;""")).status()).isEqualTo(200);
+            Http.Answer before = call(b.http(), platform, 5);
+            assertThat(before.body().get("rows").get(0).get("describe").asText()).as(before.toString())
+                    .isEqualTo("int 5");
+
+            Map<String, Object> form = new LinkedHashMap<>();
+            form.put("platform", platform);
+            form.put("schema", bundle("""
+                    CREATE FUNCTION describe(p_value TEXT) RETURNS text LANGUAGE sql IMMUTABLE
+                    AS $$ SELECT 'text ' || p_value $$;"""));
+            Http.Answer migrated = a.http().postForm("/migrate", form);
+            assertThat(migrated.status()).as(migrated.toString()).isEqualTo(200);
+
+            // b planned against describe(integer); within the directory's re-check it plans against describe(text)
+            Http.Answer after = call(b.http(), platform, "abc");
+            for (int i = 0; i < 50 && after.status() != 200; i++) {
+                Thread.sleep(100);
+                after = call(b.http(), platform, "abc");
+            }
+            assertThat(after.status()).as(after.toString()).isEqualTo(200);
+            assertThat(after.body().get("rows").get(0).get("describe").asText()).isEqualTo("text abc");
+        }
+    }
+}
