@@ -6,16 +6,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * What one database offers to callers: its routines by name and its types. Built whole by
- * {@link CatalogLoader} and replaced whole, never edited; only the rendered-SQL memo grows.
+ * What one database offers to callers: its routines by name, its types and its tables. Built whole
+ * by {@link CatalogLoader} and replaced whole, never edited; only the rendered-SQL memo grows.
  *
  * @param routines keyed by {@code schema.name}; unqualified calls look in {@code public}
+ * @param tables   what the data faces serve
  */
-public record Catalog(String database, Map<String, List<Routine>> routines, Types types,
+public record Catalog(String database, Map<String, List<Routine>> routines, Types types, Tables tables,
                       Map<String, String> renderedSql, Map<Long, Object> perRoutine) {
 
-    public Catalog(String database, Map<String, List<Routine>> routines, Types types) {
-        this(database, Map.copyOf(routines), types, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    public Catalog(String database, Map<String, List<Routine>> routines, Types types, Tables tables) {
+        this(database, Map.copyOf(routines), types, tables, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
     public List<Routine> routines(String schema, String name) {

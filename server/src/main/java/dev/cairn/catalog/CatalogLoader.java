@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads routines and types from a database's system catalog. */
+/** Reads routines, types and tables from a database's system catalog. */
 final class CatalogLoader {
 
     static final long VOID = 2278;
@@ -63,7 +63,7 @@ final class CatalogLoader {
                 routines.computeIfAbsent(r.schema() + "." + r.name(), k -> new ArrayList<>()).add(r);
             }
         }
-        return new Catalog(database, routines, types);
+        return new Catalog(database, routines, types, TableReader.read(c));
     }
 
     private static Map<Long, PgType> types(Connection c, String sql, Map<Long, List<PgType.Attribute>> attributes)

@@ -16,8 +16,8 @@ import java.util.Map;
  */
 public final class SnapshotReader {
 
-    /** The tables taking part in a diff; the other queries join against it. */
-    private static final String TABLES = """
+    /** The user tables: those taking part in a diff, and those the data faces serve (TableReader). */
+    static final String TABLES = """
             SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'cairn') AND n.nspname !~ '^pg_'
@@ -84,11 +84,11 @@ public final class SnapshotReader {
     }
 
     @FunctionalInterface
-    private interface Row {
+    interface Row {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    private static void query(Connection c, String sql, Row row) throws SQLException {
+    static void query(Connection c, String sql, Row row) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 row.accept(rs);
