@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -23,9 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One HikariCP pool per database, opened on first use, all under one {@link ConnectionBudget}.
+ * One HikariCP pool per database and login (Cairn's own user, or a platform's role), opened on
+ * first use, all under one {@link ConnectionBudget}. A database can so be reached as several
+ * roles at once, each connection logged in as the role it was asked for.
  *
- * <p>Threading: pools live in a concurrent map and are created at most once per database
+ * <p>Threading: pools live in a concurrent map and are created at most once per key
  * ({@code computeIfAbsent}). All pools share one scheduled executor for Hikari's housekeeping,
  * so 1,000 pools do not mean 1,000 threads. A background task closes pools that have not been
  * used for {@code poolIdleTimeout}; under budget pressure, idle connections of the least
@@ -41,7 +44,7 @@ public final class PoolManager implements AutoCloseable {
     private final ConnectionBudget budget;
     private final ScheduledExecutorService housekeeping;
     private final ThreadFactory threads;
-    private final Map<String, DatabasePool> pools = new ConcurrentHashMap<>();
+    private final Map<PoolKey, DatabasePool> pools = new ConcurrentHashMap<>();
     private final ReentrantLock reclaiming = new ReentrantLock();
 
     public PoolManager(PgServer server, PoolSettings settings, ScheduledExecutorService housekeeping) {
@@ -61,14 +64,11 @@ public final class PoolManager implements AutoCloseable {
         return connection(database, Optional.empty());
     }
 
-    /**
-     * A pooled connection to {@code database}, as {@code login} when given (a platform's role).
-     * A database has one pool, opened with the login of its first use: callers of one database
-     * always pass the same login.
-     */
+    /** A pooled connection to {@code database}, as {@code login} when given (a platform's role). */
     public Connection connection(String database, Optional<Login> login) {
+        PoolKey key = new PoolKey(database, login.map(Login::user));
         for (int attempt = 0; ; attempt++) {
-            DatabasePool pool = pools.computeIfAbsent(database, name -> open(name, login, settings.maxPerPool()));
+            DatabasePool pool = pools.computeIfAbsent(key, k -> open(database, login, settings.maxPerPool()));
             pool.touch();
             try {
                 return new LeasedConnection(pool.dataSource().getConnection(), database, pool.dataSource(), budget);
@@ -99,11 +99,13 @@ public final class PoolManager implements AutoCloseable {
         return new PooledDataSource(this, database);
     }
 
-    /** Closes the pool of one database (before it is dropped or copied); waits for its connections. */
+    /** Closes the pools of one database, every login's (before it is dropped or copied); waits for their connections. */
     public void closePool(String database) {
-        DatabasePool pool = pools.remove(database);
-        if (pool != null) {
-            pool.dataSource().close();
+        for (PoolKey key : List.copyOf(pools.keySet())) {
+            DatabasePool pool = key.database().equals(database) ? pools.remove(key) : null;
+            if (pool != null) {
+                pool.dataSource().close();
+            }
         }
     }
 
@@ -113,17 +115,21 @@ public final class PoolManager implements AutoCloseable {
         return new PoolStats(pools.size(), budget.inUse(), budget.total(), busy);
     }
 
-    /** Every database with an open pool, read now (each pool's numbers together, not all pools at one instant). */
+    /**
+     * Every database with an open pool, its logins' pools added up, read now (each pool's numbers
+     * together, not all pools at one instant).
+     */
     public List<PoolStats.Database> databases() {
-        List<PoolStats.Database> out = new ArrayList<>();
-        pools.forEach((database, pool) -> {
+        Map<String, PoolStats.Database> out = new TreeMap<>();
+        pools.forEach((key, pool) -> {
             var bean = pool.dataSource().getHikariPoolMXBean();
             if (bean != null && !pool.dataSource().isClosed()) {
-                out.add(new PoolStats.Database(database, bean.getActiveConnections(), bean.getIdleConnections(),
-                        bean.getTotalConnections(), bean.getThreadsAwaitingConnection()));
+                out.merge(key.database(), new PoolStats.Database(key.database(), bean.getActiveConnections(),
+                        bean.getIdleConnections(), bean.getTotalConnections(), bean.getThreadsAwaitingConnection()),
+                        PoolStats.Database::plus);
             }
         });
-        return out;
+        return List.copyOf(out.values());
     }
 
     /** True while some connection request waits for a permit of the connection budget. */
@@ -134,12 +140,17 @@ public final class PoolManager implements AutoCloseable {
     @Override
     public void close() {
         budget.close();
-        pools.keySet().forEach(this::closePool);
+        List.copyOf(pools.keySet()).forEach(key -> {
+            DatabasePool pool = pools.remove(key);
+            if (pool != null) {
+                pool.dataSource().close();
+            }
+        });
     }
 
     private DatabasePool open(String database, Optional<Login> login, int maxSize) {
         var config = new HikariConfig();
-        config.setPoolName("cairn:" + database);
+        config.setPoolName("cairn:" + database + login.map(l -> "/" + l.user()).orElse(""));
         config.setDataSource(new BudgetedDataSource(dataSource(database, login), database, budget,
                 settings.acquireTimeout()));
         config.setMaximumPoolSize(maxSize);
@@ -193,9 +204,9 @@ public final class PoolManager implements AutoCloseable {
 
     private void closeIdlePools() {
         long cutoff = System.nanoTime() - settings.poolIdleTimeout().toNanos();
-        pools.forEach((database, pool) -> {
-            if (pool.lastUsed() < cutoff && pool.activeConnections() == 0 && pools.remove(database, pool)) {
-                LOG.debug("closing idle pool for database {}", database);
+        pools.forEach((key, pool) -> {
+            if (pool.lastUsed() < cutoff && pool.activeConnections() == 0 && pools.remove(key, pool)) {
+                LOG.debug("closing idle pool for database {}", key.database());
                 // Closing waits for Hikari's helper threads: not on the shared housekeeping thread.
                 Thread.ofVirtual().name("cairn-pool-close").start(pool.dataSource()::close);
             }
@@ -232,6 +243,10 @@ public final class PoolManager implements AutoCloseable {
         return new CairnException(dev.cairn.error.Problem.of(ErrorCode.CONNECTION_FAILED,
                 "cannot connect to database " + database).with("database", database)
                 .with("sqlstate", pg.getSQLState()).with("cause", pg.getMessage()), pg);
+    }
+
+    /** Which pool: a database and the role its connections log in as (empty: Cairn's own user). */
+    private record PoolKey(String database, Optional<String> user) {
     }
 
     /** A pool and when it was last asked for a connection. */
