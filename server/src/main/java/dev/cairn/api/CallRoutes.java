@@ -9,7 +9,9 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
@@ -39,8 +41,15 @@ final class CallRoutes {
             case CallRequest.SchemaDatabase s -> s.uuid();
         });
         long parsed = System.nanoTime();
-        Caller.Result result = services.caller().call(request, () -> streaming(res));
-        result.body().ifPresent(body -> {
+        Caller.Result result;
+        Optional<byte[]> whole;
+        try (CallBody body = new CallBody(() -> streaming(res))) {
+            result = services.caller().call(request, body);
+            whole = body.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException("client went away while the result was streaming", e);
+        }
+        whole.ifPresent(body -> {
             res.header(SERVER_TIMING, new StringBuilder(96)
                     .append("parse;dur=").append(ms(parsed - started))
                     .append(", route;dur=").append(ms(result.routeNanos()))

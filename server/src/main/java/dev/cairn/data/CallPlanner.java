@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.catalog.Catalog;
 import dev.cairn.catalog.PgType;
 import dev.cairn.catalog.Routine;
+import dev.cairn.codec.ParamEncoder;
+import dev.cairn.codec.ValueWriters;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
@@ -28,7 +30,7 @@ final class CallPlanner {
     private CallPlanner() {
     }
 
-    static CallPlan plan(Catalog catalog, String function, JsonNode params) {
+    static Query plan(Catalog catalog, String function, JsonNode params) {
         List<Routine> candidates = candidates(catalog, function);
         Args args = Args.of(params);
         Routine routine = choose(catalog, function, candidates, args);
@@ -44,8 +46,20 @@ final class CallPlanner {
             values.add(encoder.encode(args.value(bound.get(i), i), bound.get(i).type(), label(bound.get(i), i)));
         }
         String sql = catalog.sql(routine.oid() + "|" + args.shape(routine), k -> render(catalog, routine, args, bound));
-        return new CallPlan(routine, sql, values, catalog.perRoutine(routine, ColumnWriters.class,
-                r -> ColumnWriters.of(r, new ValueWriters(catalog.types()))).writers());
+        List<ValueWriters.ValueWriter> writers = catalog.perRoutine(routine, ColumnWriters.class,
+                r -> ColumnWriters.of(r, new ValueWriters(catalog.types()))).writers();
+        return new Query(sql, values, writers, mode(routine), new Query.Subject("function", routine.name()));
+    }
+
+    /** What the routine promises: nothing to read, one result, or a set that does or does not write. */
+    private static Query.Mode mode(Routine routine) {
+        if (routine.returnsVoid()) {
+            return Query.Mode.NO_RESULT;
+        }
+        if (!routine.returnsSet()) {
+            return Query.Mode.SINGLE;
+        }
+        return routine.readOnly() ? Query.Mode.READ_SET : Query.Mode.WRITE_SET;
     }
 
     private static List<Routine> candidates(Catalog catalog, String function) {

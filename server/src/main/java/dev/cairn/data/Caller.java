@@ -16,17 +16,14 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * {@code /call}: route to the database, plan against its catalog, execute. Each stage is timed
- * for the {@code Server-Timing} header; only the execute stage holds a connection.
+ * {@code /call}: route to the database, plan against its catalog, execute into the face's
+ * {@link RowSink}. Each stage is timed for the {@code Server-Timing} header; only the execute
+ * stage holds a connection.
  */
 public final class Caller {
 
-    /**
-     * What a call did: nanoseconds per stage, rows returned, and the JSON body unless it was too
-     * large and went out through the {@link CallOutput} stream.
-     */
-    public record Result(long routeNanos, long planNanos, long executeNanos, long rows, String database,
-                         java.util.Optional<byte[]> body) {
+    /** What a call did: nanoseconds per stage, rows returned, and which database answered. */
+    public record Result(long routeNanos, long planNanos, long executeNanos, long rows, String database) {
     }
 
     private final DatabaseDirectory directory;
@@ -41,21 +38,21 @@ public final class Caller {
         this.roles = roles;
     }
 
-    public Result call(CallRequest request, CallOutput output) {
+    public Result call(CallRequest request, RowSink sink) {
         long t0 = System.nanoTime();
         DatabaseRecord database = route(request);
         Optional<Login> login = roles.login(database.platform());
         long t1 = System.nanoTime();
-        CallPlan plan = plan(database, login, request);
+        Query query = plan(database, login, request);
         long t2 = System.nanoTime();
-        CallExecutor.Result result;
+        long rows;
         try (Connection c = pools.connection(database.name(), login)) {
-            result = CallExecutor.execute(c, plan, database.name(), output);
+            rows = Executor.execute(c, query, database.name(), sink);
         } catch (SQLException e) {
             throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "connection to database "
                     + database.name() + " failed: " + e.getMessage()).with("database", database.name()), e);
         }
-        return new Result(t1 - t0, t2 - t1, System.nanoTime() - t2, result.rows(), database.name(), result.body());
+        return new Result(t1 - t0, t2 - t1, System.nanoTime() - t2, rows, database.name());
     }
 
     /** The database a request names, if it exists and belongs to the platform that asks for it. */
@@ -73,7 +70,7 @@ public final class Caller {
     }
 
     /** Plans against the cached catalog; a routine it does not know triggers one (throttled) reload. */
-    private CallPlan plan(DatabaseRecord database, Optional<Login> login, CallRequest request) {
+    private Query plan(DatabaseRecord database, Optional<Login> login, CallRequest request) {
         Catalog catalog = catalogs.get(database.name(), login, database.checksum());
         try {
             return CallPlanner.plan(catalog, request.function(), request.params());

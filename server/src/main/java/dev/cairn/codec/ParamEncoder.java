@@ -1,4 +1,4 @@
-package dev.cairn.data;
+package dev.cairn.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.catalog.PgType;
@@ -11,16 +11,16 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-
 import java.util.Optional;
 
 /**
- * Turns a JSON argument into the text PostgreSQL parses as the parameter's declared type. The
- * text is always bound as a parameter, never spliced into SQL: quotes, semicolons and comment
- * markers in values are just characters. Arrays become array literals, objects become record
- * literals (or JSON for json/jsonb), base64 becomes bytea.
+ * The type codec's input side, shared by every face: turns a JSON value into the text PostgreSQL
+ * parses as the declared type of a parameter or column. The text is always bound as a parameter,
+ * never spliced into SQL: quotes, semicolons and comment markers in values are just characters.
+ * Arrays become array literals, objects become record literals (or JSON for json/jsonb), base64
+ * becomes bytea.
  */
-final class ParamEncoder {
+public final class ParamEncoder {
 
     private static final long JSON = 114;
     private static final long JSONB = 3802;
@@ -28,12 +28,12 @@ final class ParamEncoder {
 
     private final Types types;
 
-    ParamEncoder(Types types) {
+    public ParamEncoder(Types types) {
         this.types = types;
     }
 
     /** The text to bind, or empty for SQL NULL. */
-    Optional<String> encode(JsonNode value, long typeOid, String argument) {
+    public Optional<String> encode(JsonNode value, long typeOid, String argument) {
         if (value == null || value.isNull() || value.isMissingNode()) {
             return Optional.empty();
         }

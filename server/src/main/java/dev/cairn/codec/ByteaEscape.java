@@ -1,4 +1,4 @@
-package dev.cairn.data;
+package dev.cairn.codec;
 
 import java.io.ByteArrayOutputStream;
 

@@ -1,8 +1,10 @@
-package dev.cairn.data;
+package dev.cairn.api;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Buffers a response body up to a limit; past it, hands the buffer to the real stream and writes
@@ -11,12 +13,12 @@ import java.io.OutputStream;
  */
 final class SpillingOutputStream extends OutputStream {
 
-    private final CallOutput output;
+    private final Supplier<OutputStream> output;
     private final int limit;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
     private OutputStream through;
 
-    SpillingOutputStream(CallOutput output, int limit) {
+    SpillingOutputStream(Supplier<OutputStream> output, int limit) {
         this.output = output;
         this.limit = limit;
     }
@@ -37,7 +39,7 @@ final class SpillingOutputStream extends OutputStream {
 
     private OutputStream target(int incoming) throws IOException {
         if (through == null && buffer.size() + incoming > limit) {
-            through = output.stream();
+            through = output.get();
             buffer.writeTo(through);
             buffer.reset();
         }
@@ -45,12 +47,12 @@ final class SpillingOutputStream extends OutputStream {
     }
 
     /** Ends the body: the buffered bytes if it never spilled, else empty (the stream is closed). */
-    java.util.Optional<byte[]> finish() throws IOException {
+    Optional<byte[]> finish() throws IOException {
         if (through == null) {
-            return java.util.Optional.of(buffer.toByteArray());
+            return Optional.of(buffer.toByteArray());
         }
         through.close();
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     @Override

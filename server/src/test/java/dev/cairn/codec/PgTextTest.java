@@ -1,4 +1,4 @@
-package dev.cairn.data;
+package dev.cairn.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

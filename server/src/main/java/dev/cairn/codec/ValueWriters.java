@@ -1,4 +1,4 @@
-package dev.cairn.data;
+package dev.cairn.codec;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cairn.catalog.PgType;
@@ -10,17 +10,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns PostgreSQL's text output of a value into proper JSON, by type: integers and
+ * The type codec's output side, shared by every face that writes JSON: turns PostgreSQL's text
+ * output of a value into proper JSON, by type: integers and
  * {@code numeric} as JSON numbers with their exact digits, booleans, {@code json}/{@code jsonb}
  * inline, arrays as arrays, composites as objects, {@code bytea} as base64, timestamps as
  * ISO-8601 (with offset for {@code timestamptz}); uuid, inet, enum, money, interval and anything
  * else as the string PostgreSQL prints.
  */
-final class ValueWriters {
+public final class ValueWriters {
 
     /** Writes one non-NULL value given PostgreSQL's text for it. */
     @FunctionalInterface
-    interface ValueWriter {
+    public interface ValueWriter {
         void write(JsonGenerator g, String text) throws IOException;
     }
 
@@ -35,11 +36,11 @@ final class ValueWriters {
 
     private final Types types;
 
-    ValueWriters(Types types) {
+    public ValueWriters(Types types) {
         this.types = types;
     }
 
-    ValueWriter forType(long oid) {
+    public ValueWriter forType(long oid) {
         return types.resolve(oid).map(this::forResolved).orElse(STRING);
     }
 
@@ -106,7 +107,8 @@ final class ValueWriters {
         };
     }
 
-    static void writeOptional(JsonGenerator g, Optional<String> text, ValueWriter writer) throws IOException {
+    /** A value that may be SQL NULL (written as JSON null). */
+    public static void writeOptional(JsonGenerator g, Optional<String> text, ValueWriter writer) throws IOException {
         if (text.isEmpty()) {
             g.writeNull();
         } else {
