@@ -6,18 +6,21 @@ import java.util.Optional;
 
 /**
  * Turns a request's {@code Authorization} header into a {@link Principal}: none is the network
- * principal, the admin token is {@link Principal.Admin}, a platform token names its platform;
- * anything else (another scheme, an unknown token) is {@code 401}. Stateless apart from the
- * token cache inside {@link PlatformTokens}; safe for concurrent use.
+ * principal, the admin token is {@link Principal.Admin}, a platform token names its platform, a
+ * JWT (when {@code JWT_SECRET} or {@code JWT_JWKS_URL} is set) is verified into its claims;
+ * anything else (another scheme, an unknown or invalid token) is {@code 401}. Stateless apart from
+ * the caches inside {@link PlatformTokens} and {@link JwtVerifier}; safe for concurrent use.
  */
 public final class Authenticator {
 
     private final AdminToken admin;
     private final PlatformTokens tokens;
+    private final Optional<JwtVerifier> jwts;
 
-    public Authenticator(AdminToken admin, PlatformTokens tokens) {
+    public Authenticator(AdminToken admin, PlatformTokens tokens, Optional<JwtVerifier> jwts) {
         this.admin = admin;
         this.tokens = tokens;
+        this.jwts = jwts;
     }
 
     public Principal resolve(Optional<String> authorization, String clientAddress) {
@@ -31,11 +34,17 @@ public final class Authenticator {
         if (admin.matches(header)) {
             return new Principal.Admin();
         }
-        return tokens.platformOf(header.get().substring(7).strip()).<Principal>map(Principal.PlatformToken::new)
+        String token = header.get().substring(7).strip();
+        if (jwts.isPresent() && looksLikeJwt(token)) {
+            return jwts.get().verify(token);
+        }
+        return tokens.platformOf(token).<Principal>map(Principal.PlatformToken::new)
                 .orElseThrow(() -> CairnException.of(ErrorCode.UNAUTHORIZED, "the bearer token is not valid"));
     }
 
-    public boolean adminEnabled() {
-        return admin.enabled();
+    /** Three base64url parts separated by dots; platform tokens never contain a dot. */
+    private static boolean looksLikeJwt(String token) {
+        int first = token.indexOf('.');
+        return first > 0 && token.indexOf('.', first + 1) > first + 1 && token.chars().filter(c -> c == '.').count() == 2;
     }
 }

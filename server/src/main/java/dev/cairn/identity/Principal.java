@@ -25,6 +25,22 @@ public sealed interface Principal {
         }
     }
 
+    /**
+     * A verified JWT: its subject and the claims Cairn reads. Which platform and tenant it may
+     * reach is the policy's to decide, never the token's alone.
+     */
+    record Jwt(String subject, java.util.List<String> roles, java.util.Optional<String> service,
+               java.util.Optional<String> tenant, java.util.Optional<String> platform) implements Principal {
+        public Jwt {
+            roles = java.util.List.copyOf(roles);
+        }
+
+        @Override
+        public String actor() {
+            return "jwt:" + service.map(s -> s + "/").orElse("") + subject;
+        }
+    }
+
     /** A platform token: acts for that one platform. */
     record PlatformToken(String platform) implements Principal {
         @Override

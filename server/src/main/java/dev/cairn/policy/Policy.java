@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * <p>Rules: admin routes need the admin token ({@code 503 admin_disabled} when none is configured,
  * {@code 401} otherwise). A platform's routes accept a request without credentials (the network
  * allow-list is the gate, as in the StoneScript gateway), the admin token, and that platform's
- * own token; another platform's token is {@code 403}.
+ * own token; another platform's token is {@code 403}, and so is a JWT (it is for the data API).
  */
 public final class Policy {
 
@@ -42,13 +42,26 @@ public final class Policy {
                     "admin routes need 'Authorization: Bearer <ADMIN_TOKEN>'");
             case Principal.PlatformToken token -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
                     "admin routes need the admin token; a platform token acts for its platform's routes only");
+            case Principal.Jwt jwt -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
+                    "admin routes need the admin token; a JWT acts on the data API only");
         }
     }
 
     private static void actFor(Principal principal, String platform) {
-        if (principal instanceof Principal.PlatformToken token && !token.platform().equals(platform)) {
-            throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "this token belongs to another platform and"
-                    + " cannot act for platform " + platform));
+        switch (principal) {
+            case Principal.Network network -> {
+            }
+            case Principal.Admin admin -> {
+            }
+            case Principal.PlatformToken token -> {
+                if (!token.platform().equals(platform)) {
+                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "this token belongs to another platform"
+                            + " and cannot act for platform " + platform));
+                }
+            }
+            // A JWT is a user's or a service's, meant for data: it never changes schemas or creates databases.
+            case Principal.Jwt jwt -> throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "a JWT acts on the"
+                    + " data API only; schema, database and job routes take the platform's token or the admin token"));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.cairn.server;
 
 import dev.cairn.bundle.BundleLimits;
 import dev.cairn.identity.Cidr;
+import dev.cairn.identity.JwtSettings;
 import dev.cairn.pool.PgServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param logFormat           {@code text} or {@code json} (one JSON object per line)
  * @param migrateAllSyncWait  how long {@code POST /v2/migrate-all} waits to answer 200 with the finished job
  *                            before it answers 202 with the job's id (zero: always 202)
+ * @param jwt                 how bearer JWTs are verified (none accepted when neither secret nor JWKS is set)
  */
 public record Config(
         PgServer postgres,
@@ -43,7 +45,8 @@ public record Config(
         String applicationName,
         String platformRoles,
         java.util.Set<String> allowedExtensions,
-        Duration migrateAllSyncWait) {
+        Duration migrateAllSyncWait,
+        JwtSettings jwt) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -90,7 +93,29 @@ public record Config(
                 java.util.Set.copyOf(Arrays.stream(env.string("EXTENSIONS_ALLOWED", "").split(","))
                         .map(String::strip).filter(x -> !x.isEmpty()).toList()),
                 // The StoneScript clients give up on a migrate-all after 300 s: answer well before.
-                Duration.ofSeconds(env.integer("MIGRATE_ALL_SYNC_SECS", 20, 0, 240)));
+                Duration.ofSeconds(env.integer("MIGRATE_ALL_SYNC_SECS", 20, 0, 240)),
+                jwt(env));
+    }
+
+    /** HS256 needs a secret of at least 256 bits; the JWKS URL must be http(s). */
+    private static JwtSettings jwt(Env env) {
+        Optional<String> secret = env.get("JWT_SECRET").filter(s -> !s.isEmpty());
+        if (secret.isPresent() && secret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            throw Env.bad("JWT_SECRET", "must be at least 32 bytes (HS256 needs a 256-bit secret)");
+        }
+        Optional<java.net.URI> jwks = env.get("JWT_JWKS_URL").filter(s -> !s.isEmpty()).map(url -> {
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw Env.bad("JWT_JWKS_URL", "expected an http(s) URL, got '" + url + "'");
+                }
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw Env.bad("JWT_JWKS_URL", "expected an http(s) URL, got '" + url + "'");
+            }
+        });
+        return new JwtSettings(secret, jwks, env.get("JWT_AUDIENCE").filter(s -> !s.isEmpty()),
+                env.get("JWT_ISSUER").filter(s -> !s.isEmpty()), env.seconds("JWT_LEEWAY_SECS", 30));
     }
 
     private static PgServer postgres(Env env) {

@@ -18,6 +18,7 @@ import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
 import dev.cairn.identity.AdminToken;
 import dev.cairn.identity.Authenticator;
+import dev.cairn.identity.JwtVerifier;
 import dev.cairn.identity.NetworkPolicy;
 import dev.cairn.logging.LogEncoder;
 import dev.cairn.metrics.Metrics;
@@ -115,7 +116,7 @@ public final class Gateway implements AutoCloseable {
         AdminToken admin = AdminToken.of(config.adminToken());
         PlatformTokens tokens = new PlatformTokens(registry);
         return new Services(registrar, registry, control, caller, jobs, tokens, pools,
-                new Authenticator(admin, tokens), new Policy(admin.enabled()),
+                new Authenticator(admin, tokens, JwtVerifier.of(config.jwt())), new Policy(admin.enabled()),
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait());
     }

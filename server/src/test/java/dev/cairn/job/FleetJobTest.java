@@ -173,6 +173,28 @@ class FleetJobTest {
     }
 
     @Test
+    void with_jwt_configured_a_valid_jwt_is_refused_on_schema_routes_and_an_invalid_one_is_unauthorized()
+            throws Exception {
+        String secret = "a-test-secret-that-is-at-least-32-bytes-long";
+        try (TestGateway jwts = TestGateway.start(Map.of("JWT_SECRET", secret))) {
+            String platform = platformWithTenants(jwts, 0);
+            com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
+                    new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+                    new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("svc").claim("platform", platform)
+                            .expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000)).build());
+            jwt.sign(new com.nimbusds.jose.crypto.MACSigner(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+            Http.Answer valid = upload(jwts.http(), platform, "tenant", v2(), "Authorization", "Bearer " + jwt.serialize());
+            Http.Answer forged = upload(jwts.http(), platform, "tenant", v2(), "Authorization",
+                    "Bearer " + jwt.serialize().substring(0, jwt.serialize().length() - 4) + "AAAA");
+
+            assertThat(valid.status()).as(valid.toString()).isEqualTo(403);
+            assertThat(valid.body().get("message").asText()).contains("data API");
+            assertThat(forged.status()).as(forged.toString()).isEqualTo(401);
+        }
+    }
+
+    @Test
     void credentials_that_are_not_valid_are_refused_before_a_v1_upload_is_read() {
         try (TestGateway small = TestGateway.start(Map.of("BUNDLE_MAX_BYTES", "65536"))) {
             Map<String, Object> form = new LinkedHashMap<>();

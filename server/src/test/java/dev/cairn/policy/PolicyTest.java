@@ -49,6 +49,15 @@ class PolicyTest {
     }
 
     @Test
+    void a_jwt_is_for_the_data_api_it_never_changes_schemas_nor_administers_even_with_the_platform_claim() {
+        Policy policy = new Policy(true);
+        Principal jwt = new Principal.Jwt("user-1", java.util.List.of("admin"), Optional.empty(), Optional.of("t1"),
+                Optional.of("shop"));
+        assertThat(refusal(policy, () -> jwt, new Action.ActForPlatform("shop"))).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(refusal(policy, () -> jwt, new Action.Administer())).isEqualTo(ErrorCode.UNAUTHORIZED);
+    }
+
+    @Test
     void the_admin_token_is_compared_as_a_bearer_and_matches_nothing_when_not_configured() {
         AdminToken token = AdminToken.of(Optional.of("s3cret"));
         assertThat(token.matches(Optional.of("Bearer s3cret"))).isTrue();

@@ -1,0 +1,115 @@
+package dev.cairn.identity;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSKeySelector;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import java.net.MalformedURLException;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Verifies bearer JWTs and turns their claims into a {@link Principal.Jwt}. Algorithms are
+ * pinned to what is configured: HS256 only with {@code JWT_SECRET}, RS256 and ES256 only with
+ * {@code JWT_JWKS_URL}; an unsigned ({@code alg: none}) token is never accepted, nor a token whose
+ * header names an algorithm of the other family (so a public key can never be used as an HMAC
+ * secret). Keys from a JWKS URL are cached; a token with a key id the cache does not know makes
+ * it fetch the set again, at most a few times a minute (Nimbus's rate-limited source), so a key
+ * rotation is picked up at once and unknown key ids cannot flood the identity provider.
+ * {@code exp} is required; {@code exp} and {@code nbf} get the configured leeway. Thread-safe.
+ */
+public final class JwtVerifier {
+
+    private static final Set<JWSAlgorithm> PUBLIC_KEY = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+
+    private final List<DefaultJWTProcessor<SecurityContext>> processors;
+
+    private JwtVerifier(List<DefaultJWTProcessor<SecurityContext>> processors) {
+        this.processors = List.copyOf(processors);
+    }
+
+    /** Empty when the settings accept no JWT. */
+    public static Optional<JwtVerifier> of(JwtSettings settings) {
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        List<DefaultJWTProcessor<SecurityContext>> processors = new ArrayList<>();
+        settings.secret().ifPresent(secret -> processors.add(processor(new JWSVerificationKeySelector<>(
+                JWSAlgorithm.HS256, new ImmutableSecret<>(secret.getBytes(StandardCharsets.UTF_8))), settings)));
+        settings.jwksUrl().ifPresent(url -> processors.add(processor(
+                new JWSVerificationKeySelector<>(PUBLIC_KEY, jwks(url)), settings)));
+        return Optional.of(new JwtVerifier(processors));
+    }
+
+    /** The token's principal; {@code 401 unauthorized} saying why when it is not valid. */
+    public Principal.Jwt verify(String token) {
+        String reason = "it is not a signed JWT";
+        for (DefaultJWTProcessor<SecurityContext> processor : processors) {
+            try {
+                return principal(processor.process(token, null));
+            } catch (ParseException e) {
+                reason = "it is not a signed JWT";
+            } catch (BadJOSEException e) {
+                reason = e.getMessage();
+            } catch (JOSEException e) {
+                reason = "its signature could not be checked: " + e.getMessage();
+            }
+        }
+        throw CairnException.of(ErrorCode.UNAUTHORIZED, "the bearer token is not valid: " + reason);
+    }
+
+    private static DefaultJWTProcessor<SecurityContext> processor(JWSKeySelector<SecurityContext> keys,
+                                                                  JwtSettings settings) {
+        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+        processor.setJWSKeySelector(keys);
+        JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
+        settings.issuer().ifPresent(exact::issuer);
+        Set<String> required = new HashSet<>(Set.of("exp"));
+        settings.issuer().ifPresent(i -> required.add("iss"));
+        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
+                settings.audience().map(Set::of).orElse(null), exact.build(), required, null);
+        claims.setMaxClockSkew((int) settings.leeway().toSeconds());
+        processor.setJWTClaimsSetVerifier(claims);
+        return processor;
+    }
+
+    private static JWKSource<SecurityContext> jwks(java.net.URI url) {
+        try {
+            return JWKSourceBuilder.<SecurityContext>create(url.toURL()).retrying(true).build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("JWT_JWKS_URL is not a URL: " + url, e);
+        }
+    }
+
+    private static Principal.Jwt principal(JWTClaimsSet claims) throws ParseException {
+        return new Principal.Jwt(Optional.ofNullable(claims.getSubject()).orElse(""), roles(claims),
+                Optional.ofNullable(claims.getStringClaim("service")),
+                Optional.ofNullable(claims.getStringClaim("tenant")),
+                Optional.ofNullable(claims.getStringClaim("platform")));
+    }
+
+    /** {@code roles} as a list of strings, or one string of them separated by spaces or commas. */
+    private static List<String> roles(JWTClaimsSet claims) throws ParseException {
+        Object roles = claims.getClaim("roles");
+        if (roles instanceof String s) {
+            return List.of(s.split("[\\s,]+")).stream().filter(r -> !r.isEmpty()).toList();
+        }
+        List<String> list = claims.getStringListClaim("roles");
+        return list == null ? List.of() : List.copyOf(list);
+    }
+}
