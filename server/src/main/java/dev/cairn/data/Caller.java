@@ -2,6 +2,7 @@ package dev.cairn.data;
 
 import dev.cairn.catalog.Catalog;
 import dev.cairn.catalog.CatalogCache;
+import dev.cairn.codec.ValueWriters;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
@@ -11,8 +12,10 @@ import dev.cairn.fleet.Names;
 import dev.cairn.fleet.PlatformRoles;
 import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -45,14 +48,72 @@ public final class Caller {
         long t1 = System.nanoTime();
         Query query = plan(database, login, request);
         long t2 = System.nanoTime();
+        StartedSink started = new StartedSink(sink);
         long rows;
+        try {
+            rows = execute(database, login, query, started);
+        } catch (CairnException e) {
+            Optional<Query> replanned = started.begun || !undefinedFunction(e) ? Optional.empty()
+                    : replan(database, login, request, query);
+            rows = execute(database, login, replanned.orElseThrow(() -> e), started);
+        }
+        return new Result(t1 - t0, t2 - t1, System.nanoTime() - t2, rows, database.name());
+    }
+
+    private long execute(DatabaseRecord database, Optional<Login> login, Query query, RowSink sink) {
         try (Connection c = pools.connection(database.name(), login)) {
-            rows = Executor.execute(c, query, database.name(), sink);
+            return Executor.execute(c, query, database.name(), sink);
         } catch (SQLException e) {
             throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "connection to database "
                     + database.name() + " failed: " + e.getMessage()).with("database", database.name()), e);
         }
-        return new Result(t1 - t0, t2 - t1, System.nanoTime() - t2, rows, database.name());
+    }
+
+    private static boolean undefinedFunction(CairnException e) {
+        return e.code() == ErrorCode.QUERY_FAILED && "42883".equals(e.problem().fields().get("sqlstate"));
+    }
+
+    /**
+     * The function the catalog named is gone: it was dropped or redefined outside Cairn (by hand,
+     * or by another instance's migrate this one has not heard of yet). A fresh catalog that plans
+     * other SQL is worth one more try; the failed statement changed nothing, and no row reached the
+     * face yet. The same SQL again would only fail again.
+     */
+    private Optional<Query> replan(DatabaseRecord database, Optional<Login> login, CallRequest request, Query failed) {
+        Catalog reloaded = catalogs.refresh(database.name(), login, database.checksum());
+        try {
+            Query query = CallPlanner.plan(reloaded, request.function(), request.params());
+            return query.sql().equals(failed.sql()) ? Optional.empty() : Optional.of(query);
+        } catch (CairnException e) {
+            return Optional.empty(); // the first error says more than a planning error about a changed catalog
+        }
+    }
+
+    /** The face's sink, noting whether any of the answer reached it (then a call is never run again). */
+    private static final class StartedSink implements RowSink {
+        private final RowSink sink;
+        private boolean begun;
+
+        StartedSink(RowSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void begin(List<String> columns, List<ValueWriters.ValueWriter> writers, long startedNanos)
+                throws IOException {
+            begun = true;
+            sink.begin(columns, writers, startedNanos);
+        }
+
+        @Override
+        public void row(String[] values) throws IOException {
+            sink.row(values);
+        }
+
+        @Override
+        public void end(long rows) throws IOException {
+            sink.end(rows);
+        }
     }
 
     /** The database a request names, if it exists and belongs to the platform that asks for it. */

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Two Cairn instances on one control database behave as one for {@code /call}. */
+/**
+ * The catalog a call is planned with follows the database: after another Cairn instance migrated
+ * it, and after someone redefined a function by hand.
+ */
 class TwoInstancesTest {
 
     private static byte[] bundle(String function) {
@@ -49,6 +52,33 @@ class TwoInstancesTest {
             }
             assertThat(after.status()).as(after.toString()).isEqualTo(200);
             assertThat(after.body().get("rows").get(0).get("describe").asText()).isEqualTo("text abc");
+        }
+    }
+
+    @Test
+    void a_function_redefined_by_hand_is_planned_again_once_postgresql_says_the_old_one_is_gone() throws Exception {
+        try (TestGateway gateway = TestGateway.start()) {
+            String platform = gateway.platform();
+            assertThat(gateway.http().register(platform, null, bundle("""
+                    CREATE FUNCTION describe(p_value INTEGER) RETURNS text LANGUAGE sql IMMUTABLE
+                    AS $$ SELECT 'int ' || p_value $$;""")).status()).isEqualTo(200);
+            assertThat(call(gateway.http(), platform, 5).body().get("rows").get(0).get("describe").asText())
+                    .isEqualTo("int 5");
+            String database = platform + "_main";
+            String owner = dev.cairn.testing.Pg.scalar(database,
+                    "SELECT proowner::regrole::text FROM pg_proc WHERE proname = 'describe'");
+            dev.cairn.testing.Pg.execute(database, "DROP FUNCTION describe(integer); CREATE FUNCTION describe(p_value"
+                    + " TEXT) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'text ' || p_value $$; ALTER FUNCTION"
+                    + " describe(text) OWNER TO " + owner);
+            Thread.sleep(1_100); // a catalog is loaded again at most once a second per database
+
+            Http.Answer after = call(gateway.http(), platform, 5);
+
+            assertThat(after.status()).as(after.toString()).isEqualTo(200);
+            assertThat(after.body().get("rows").get(0).get("describe").asText()).isEqualTo("text 5");
+            Http.Answer missing = gateway.http().postJson("/call", Map.of("platform", platform, "function", "describe",
+                    "params", List.of(1, 2)));
+            assertThat(missing.status()).as(missing.toString()).isEqualTo(400);
         }
     }
 }
