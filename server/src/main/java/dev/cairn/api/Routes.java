@@ -37,6 +37,7 @@ public final class Routes {
         new AdminRoutes(services).register(routing, table);
         new MigrateRoutes(services).register(routing, table);
         new PlatformRoutes(services).register(routing, table);
+        new CatalogRoutes(services).register(routing, table);
         new MetricsRoutes(services).register(routing, table);
         new DocsRoutes().register(routing, table); // last: it checks the OpenAPI document against every route
         table.fallback(routing);

@@ -1,6 +1,7 @@
 package dev.cairn.api;
 
 import dev.cairn.bundle.BundleLimits;
+import dev.cairn.catalog.CatalogCache;
 import dev.cairn.data.Caller;
 import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.Registrar;
@@ -21,7 +22,7 @@ import java.time.Duration;
  * @param metrics      what {@code /metrics} reports; the access filter counts every request in it
  * @param migrateAllSyncWait how long {@code POST /v2/migrate-all} waits for its job before answering 202
  */
-public record Services(Registrar registrar, Registry registry, ControlDatabase control, Caller caller,
+public record Services(Registrar registrar, Registry registry, ControlDatabase control, Caller caller, CatalogCache catalogs,
                        JobEngine jobs, PlatformTokens tokens, PoolManager pools, Authenticator authenticator, Policy policy,
                        NetworkPolicy network, boolean healthPublic,
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos,

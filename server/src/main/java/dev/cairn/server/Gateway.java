@@ -110,12 +110,13 @@ public final class Gateway implements AutoCloseable {
         Registrar registrar = new Registrar(registry, control, pools, new Deployer(config.deployTimeout()),
                 BundleReader.create(config.bundleLimits()), directory, roles, config.allowedExtensions(),
                 config.maxConnectionsPerPool() / 2, metrics);
-        Caller caller = new Caller(directory, new CatalogCache(pools), pools, roles);
+        CatalogCache catalogs = new CatalogCache(pools);
+        Caller caller = new Caller(directory, catalogs, pools, roles);
         // Each database a job migrates holds one connection: a quarter of the budget leaves the rest to traffic.
         JobEngine jobs = new JobEngine(control, registry, registrar, Math.max(1, maxTotal / 4), metrics);
         AdminToken admin = AdminToken.of(config.adminToken());
         PlatformTokens tokens = new PlatformTokens(registry);
-        return new Services(registrar, registry, control, caller, jobs, tokens, pools,
+        return new Services(registrar, registry, control, caller, catalogs, jobs, tokens, pools,
                 new Authenticator(admin, tokens, JwtVerifier.of(config.jwt())), new Policy(admin.enabled()),
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait());

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The catalog a call is planned with follows the database: after another Cairn instance migrated
- * it, and after someone redefined a function by hand.
+ * it, after someone redefined a function by hand, and when an operator asks for it to be read again.
  */
-class TwoInstancesTest {
+class CatalogFreshnessTest {
 
     private static byte[] bundle(String function) {
         return Bundles.tarGz(Map.of("postgresql/tables/items.pssql", "CREATE TABLE items (id INT PRIMARY KEY);",
@@ -79,6 +79,36 @@ class TwoInstancesTest {
             Http.Answer missing = gateway.http().postJson("/call", Map.of("platform", platform, "function", "describe",
                     "params", List.of(1, 2)));
             assertThat(missing.status()).as(missing.toString()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void an_operator_has_a_platforms_catalogs_read_again_after_a_change_made_outside_cairn() {
+        try (TestGateway gateway = TestGateway.start()) {
+            String platform = gateway.platform();
+            assertThat(gateway.http().register(platform, null, bundle("""
+                    CREATE FUNCTION describe(p_value INTEGER) RETURNS integer LANGUAGE sql IMMUTABLE
+                    AS $$ SELECT p_value $$;""")).status()).isEqualTo(200);
+            assertThat(call(gateway.http(), platform, 5).body().get("rows").get(0).get("describe").isInt()).isTrue();
+            String database = platform + "_main";
+            String owner = dev.cairn.testing.Pg.scalar(database,
+                    "SELECT proowner::regrole::text FROM pg_proc WHERE proname = 'describe'");
+            // the same signature, another result type: nothing tells Cairn, the SQL it runs still works
+            dev.cairn.testing.Pg.execute(database, "DROP FUNCTION describe(integer); CREATE FUNCTION describe(p_value"
+                    + " INTEGER) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'n' || p_value $$; ALTER FUNCTION"
+                    + " describe(integer) OWNER TO " + owner);
+            String[] admin = {"Authorization", "Bearer " + TestGateway.ADMIN_TOKEN};
+
+            Http.Answer reloaded = gateway.http().postJson("/admin/catalog/reload", Map.of("platform", platform), admin);
+
+            assertThat(reloaded.status()).as(reloaded.toString()).isEqualTo(200);
+            assertThat(reloaded.body().get("databases").get(0).asText()).isEqualTo(database);
+            assertThat(call(gateway.http(), platform, 5).body().get("rows").get(0).get("describe").asText())
+                    .isEqualTo("n5");
+            assertThat(gateway.http().postJson("/admin/catalog/reload", Map.of("platform", platform)).status())
+                    .isEqualTo(401);
+            assertThat(gateway.http().postJson("/admin/catalog/reload", Map.of("platform", platform,
+                    "database", "nope"), admin).status()).isEqualTo(404);
         }
     }
 }
