@@ -9,6 +9,8 @@ public enum ErrorCode {
     // request (400 and friends)
     INVALID_REQUEST("invalid_request"),
     VALIDATION_ERROR("validation_error"),
+    INVALID_QUERY("invalid_query"),
+    ENTITY_NOT_FOUND("entity_not_found"),
     SCHEMA_EXTRACTION_FAILED("schema_extraction_failed"),
     BUNDLE_TOO_LARGE("bundle_too_large"),
     EXTENSION_NOT_AVAILABLE("extension_not_available"),
