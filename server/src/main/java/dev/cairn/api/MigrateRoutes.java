@@ -7,7 +7,6 @@ import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.fleet.DatabaseMigration;
-import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.MigrationTarget;
 import dev.cairn.fleet.Names;
 import dev.cairn.fleet.RequestMeta;
@@ -15,6 +14,7 @@ import dev.cairn.fleet.SchemaVersion;
 import dev.cairn.job.FleetSpec;
 import dev.cairn.job.JobEngine;
 import dev.cairn.job.JobView;
+import dev.cairn.job.V1Fleet;
 import dev.cairn.diff.AllowKind;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
@@ -78,51 +78,14 @@ final class MigrateRoutes {
             Responses.json(res, 200, MigrateBodies.single(database, done.result()));
             return;
         }
-        Map<String, Object> body = Responses.audited(services, meta, "migrate-fleet", Optional.of(platform),
-                () -> fleetV1(platform, archive, options, OptionalInt.empty(), meta), b -> Optional.empty());
-        if (!"dry_run".equals(body.get("status")) && ((Number) body.get("failed")).longValue()
-                + ((Number) body.get("skipped")).longValue() > 0) {
+        V1Fleet.Result fleet = Responses.audited(services, meta, "migrate-fleet", Optional.of(platform),
+                () -> services.v1Fleet().migrate(platform, archive, options, meta), r -> Optional.empty());
+        Map<String, Object> body = MigrateBodies.fleet(fleet);
+        if (fleet.incomplete()) {
             HttpErrors.send(res, MigrateBodies.fleetFailure(body), meta.requestId());
             return;
         }
         Responses.json(res, 200, body);
-    }
-
-    /**
-     * Every v1 database of the platform: the main database (canary, main variant of the bundle)
-     * then its tenants (tenant variant), through the job engine; answered when done.
-     */
-    private Map<String, Object> fleetV1(String platform, byte[] archive, MigrateOptions options,
-                                        OptionalInt concurrency, RequestMeta meta) {
-        long started = System.nanoTime();
-        services.registry().requirePlatform(platform, "; POST /register its bundle first");
-        List<DatabaseRecord> fleet = services.registry().databases(platform).stream()
-                .filter(d -> d.isMain() ? d.schemaName().equals(Names.MAIN)
-                        : d.schemaName().equals("tenant") || d.schemaName().equals(Names.MAIN))
-                .toList();
-        Map<String, MigrationTarget> targets = new LinkedHashMap<>();
-        List<Map.Entry<String, MigrationTarget>> work = new ArrayList<>();
-        for (DatabaseRecord d : fleet) {
-            String schema = d.isMain() ? Names.MAIN : "tenant";
-            MigrationTarget target = targets.computeIfAbsent(schema, s -> services.registrar().upload(platform, s,
-                    archive, d.isMain() ? Variant.MAIN : Variant.TENANT, !options.dryRun()));
-            work.add(Map.entry(d.name(), target));
-        }
-        if (options.dryRun()) {
-            var outcomes = services.jobs().dryRun(platform, work, options, concurrency, meta);
-            return MigrateBodies.fleet(platform, Optional.empty(), MigrateBodies.fields(outcomes),
-                    (System.nanoTime() - started) / 1_000_000, true);
-        }
-        List<FleetSpec.FleetItem> items = work.stream().map(w -> new FleetSpec.FleetItem(w.getKey(),
-                w.getValue().version().orElseThrow().id())).toList();
-        if (items.isEmpty()) {
-            return MigrateBodies.fleet(platform, Optional.empty(), List.of(), 0, false);
-        }
-        JobEngine.Started job = services.jobs().start(new FleetSpec(platform, Optional.empty(), items, options,
-                false, concurrency, meta));
-        JobView done = services.jobs().await(job.id());
-        return MigrateBodies.fleet(platform, Optional.of(job.id()), done.results(),
-                (System.nanoTime() - started) / 1_000_000, false);
     }
 
     // ---- v2 ------------------------------------------------------------------------------------
