@@ -5,6 +5,7 @@ import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.fleet.DatabaseMigration;
 import dev.cairn.job.ItemOutcome;
+import dev.cairn.job.JobEngine;
 import dev.cairn.job.JobView;
 import dev.cairn.job.V1Fleet;
 import java.util.LinkedHashMap;
@@ -121,6 +122,15 @@ final class MigrateBodies {
         if (withResults) {
             body.put("results", job.results());
         }
+        return body;
+    }
+
+    /** A job started (or resumed) and not yet finished: {@code 202} with what to poll. */
+    static Map<String, Object> started(JobEngine.Started job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("job_id", job.id().toString());
+        body.put("status", job.status());
+        body.put("total_databases", job.total());
         return body;
     }
 
