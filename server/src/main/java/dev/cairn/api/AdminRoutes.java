@@ -8,16 +8,10 @@ import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.Names;
 import dev.cairn.fleet.Registration;
 import dev.cairn.fleet.RequestMeta;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +51,7 @@ final class AdminRoutes {
     private Map<String, Object> listing(String platform) {
         services.registry().requirePlatform(platform, "");
         List<DatabaseRecord> records = services.registry().databases(platform);
-        Map<String, Long> sizes = sizes(records.stream().map(DatabaseRecord::name).toList());
+        Map<String, Long> sizes = services.control().sizes(records.stream().map(DatabaseRecord::name).toList());
         List<Map<String, Object>> databases = records.stream().map(r -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", r.name());
@@ -75,25 +69,6 @@ final class AdminRoutes {
         body.put("databases", databases);
         body.put("count", databases.size());
         return body;
-    }
-
-    /** Sizes from the maintenance database in one query: no pool is opened per database to measure it. */
-    private Map<String, Long> sizes(List<String> names) {
-        Map<String, Long> out = new HashMap<>();
-        try (Connection c = services.pools().connection(services.control().maintenanceDatabase());
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT datname, pg_database_size(oid) FROM pg_database WHERE datname = ANY (?)")) {
-            ps.setArray(1, c.createArrayOf("text", names.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        } catch (SQLException e) {
-            throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "cannot read database sizes: "
-                    + e.getMessage()), e);
-        }
-        return out;
     }
 
     private void createTenant(ServerRequest req, ServerResponse res) {

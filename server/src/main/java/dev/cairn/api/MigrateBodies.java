@@ -5,12 +5,12 @@ import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.fleet.DatabaseMigration;
 import dev.cairn.job.ItemOutcome;
+import dev.cairn.job.JobEngine;
 import dev.cairn.job.JobView;
+import dev.cairn.job.V1Fleet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The bodies of {@code /migrate}, {@code /v2/migrate} and the job routes, with the field names
@@ -45,13 +45,13 @@ final class MigrateBodies {
      * A fleet migrate answered when done (v1 without a tenant): totals, the canary's plan and seed
      * checks, and every database's result.
      */
-    static Map<String, Object> fleet(String platform, Optional<UUID> job, List<Map<String, Object>> results,
-                                     long elapsedMs, boolean dryRun) {
+    static Map<String, Object> fleet(V1Fleet.Result fleet) {
+        List<Map<String, Object>> results = fleet.results();
         Map<String, Object> body = new LinkedHashMap<>();
         boolean warnings = results.stream().anyMatch(r -> r.get("warnings") instanceof List<?> w && !w.isEmpty());
-        body.put("status", dryRun ? "dry_run" : status("completed", warnings));
-        body.put("platform", platform);
-        job.ifPresent(id -> body.put("job_id", id.toString()));
+        body.put("status", fleet.dryRun() ? "dry_run" : status("completed", warnings));
+        body.put("platform", fleet.platform());
+        fleet.job().ifPresent(id -> body.put("job_id", id.toString()));
         body.put("databases_updated", results.stream().filter(MigrateBodies::succeeded).map(r -> r.get("database"))
                 .toList());
         body.put("migrations_applied", sum(results, "migrations_applied"));
@@ -62,7 +62,7 @@ final class MigrateBodies {
         body.put("schema_validation", plan(results));
         body.put("total_databases", results.size());
         counts(body, results);
-        body.put("execution_time_ms", elapsedMs);
+        body.put("execution_time_ms", fleet.elapsedMs());
         body.put("results", results);
         return body;
     }
@@ -125,6 +125,15 @@ final class MigrateBodies {
         return body;
     }
 
+    /** A job started (or resumed) and not yet finished: {@code 202} with what to poll. */
+    static Map<String, Object> started(JobEngine.Started job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("job_id", job.id().toString());
+        body.put("status", job.status());
+        body.put("total_databases", job.total());
+        return body;
+    }
+
     /** The plan a fleet migrate stands for: the first blocked database's, else the canary's. */
     private static Object plan(List<Map<String, Object>> results) {
         return results.stream().filter(MigrateBodies::blocked).findFirst().or(() -> results.stream().findFirst())
@@ -134,10 +143,6 @@ final class MigrateBodies {
     private static boolean blocked(Map<String, Object> result) {
         return result.get("problem") instanceof Map<?, ?> p && result.get("schema_validation") != null
                 && ErrorCode.SCHEMA_CHANGE_BLOCKED.wireName().equals(p.get("error"));
-    }
-
-    static List<Map<String, Object>> fields(List<ItemOutcome> outcomes) {
-        return outcomes.stream().map(ItemOutcome::fields).toList();
     }
 
     /** At the target (completed, changed or not) or, for a dry run, planned. */

@@ -1,45 +1,25 @@
 package dev.cairn.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.bundle.Variant;
 import dev.cairn.deploy.MigrateOptions;
-import dev.cairn.error.CairnException;
-import dev.cairn.error.ErrorCode;
-import dev.cairn.error.Problem;
+import dev.cairn.diff.AllowKind;
 import dev.cairn.fleet.DatabaseMigration;
-import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.MigrationTarget;
 import dev.cairn.fleet.Names;
 import dev.cairn.fleet.RequestMeta;
-import dev.cairn.fleet.SchemaVersion;
-import dev.cairn.job.FleetSpec;
-import dev.cairn.job.JobEngine;
-import dev.cairn.job.JobView;
-import dev.cairn.diff.AllowKind;
-import io.helidon.http.HeaderName;
-import io.helidon.http.HeaderNames;
+import dev.cairn.job.V1Fleet;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.UUID;
 
 /**
- * Migrating existing databases: v1 {@code /migrate} (one tenant, or the platform's whole fleet
- * answered when done), {@code /v2/migrate} (one database from a stored schema) and
- * {@code /v2/migrate-all} (a fleet job, polled or streamed by {@link JobStream}).
+ * v1 {@code /migrate} as StoneScript clients send it: a multipart upload that migrates one tenant,
+ * or without {@code tenant_id} the platform's whole v1 fleet ({@link V1Fleet}), answered when
+ * done. Migrating to stored schemas (v2) is {@link MigrateV2Routes}.
  */
 final class MigrateRoutes {
-
-    private static final HeaderName PREFER = HeaderNames.create("Prefer");
-    private static final HeaderName PREFERENCE_APPLIED = HeaderNames.create("Preference-Applied");
 
     private final Services services;
 
@@ -49,13 +29,7 @@ final class MigrateRoutes {
 
     void register(HttpRouting.Builder routing, RouteTable table) {
         table.post(routing, "/migrate", this::migrateV1);
-        table.post(routing, "/v2/migrate", this::migrateV2);
-        table.post(routing, "/v2/migrate-all", this::migrateAll);
-        table.get(routing, "/v2/migrate-all/{job_id}", this::job);
-        table.post(routing, "/v2/migrate-all/{job_id}/resume", this::resume);
     }
-
-    // ---- v1 ------------------------------------------------------------------------------------
 
     private void migrateV1(ServerRequest req, ServerResponse res) {
         RequestIdentity.of(req).principal(); // credentials that are not valid are refused before the upload is read
@@ -78,237 +52,13 @@ final class MigrateRoutes {
             Responses.json(res, 200, MigrateBodies.single(database, done.result()));
             return;
         }
-        Map<String, Object> body = Responses.audited(services, meta, "migrate-fleet", Optional.of(platform),
-                () -> fleetV1(platform, archive, options, OptionalInt.empty(), meta), b -> Optional.empty());
-        if (!"dry_run".equals(body.get("status")) && ((Number) body.get("failed")).longValue()
-                + ((Number) body.get("skipped")).longValue() > 0) {
+        V1Fleet.Result fleet = Responses.audited(services, meta, "migrate-fleet", Optional.of(platform),
+                () -> services.v1Fleet().migrate(platform, archive, options, meta), r -> Optional.empty());
+        Map<String, Object> body = MigrateBodies.fleet(fleet);
+        if (fleet.incomplete()) {
             HttpErrors.send(res, MigrateBodies.fleetFailure(body), meta.requestId());
             return;
         }
         Responses.json(res, 200, body);
     }
-
-    /**
-     * Every v1 database of the platform: the main database (canary, main variant of the bundle)
-     * then its tenants (tenant variant), through the job engine; answered when done.
-     */
-    private Map<String, Object> fleetV1(String platform, byte[] archive, MigrateOptions options,
-                                        OptionalInt concurrency, RequestMeta meta) {
-        long started = System.nanoTime();
-        services.registry().requirePlatform(platform, "; POST /register its bundle first");
-        List<DatabaseRecord> fleet = services.registry().databases(platform).stream()
-                .filter(d -> d.isMain() ? d.schemaName().equals(Names.MAIN)
-                        : d.schemaName().equals("tenant") || d.schemaName().equals(Names.MAIN))
-                .toList();
-        Map<String, MigrationTarget> targets = new LinkedHashMap<>();
-        List<Map.Entry<String, MigrationTarget>> work = new ArrayList<>();
-        for (DatabaseRecord d : fleet) {
-            String schema = d.isMain() ? Names.MAIN : "tenant";
-            MigrationTarget target = targets.computeIfAbsent(schema, s -> services.registrar().upload(platform, s,
-                    archive, d.isMain() ? Variant.MAIN : Variant.TENANT, !options.dryRun()));
-            work.add(Map.entry(d.name(), target));
-        }
-        if (options.dryRun()) {
-            var outcomes = services.jobs().dryRun(platform, work, options, concurrency, meta);
-            return MigrateBodies.fleet(platform, Optional.empty(), MigrateBodies.fields(outcomes),
-                    (System.nanoTime() - started) / 1_000_000, true);
-        }
-        List<FleetSpec.FleetItem> items = work.stream().map(w -> new FleetSpec.FleetItem(w.getKey(),
-                w.getValue().version().orElseThrow().id())).toList();
-        if (items.isEmpty()) {
-            return MigrateBodies.fleet(platform, Optional.empty(), List.of(), 0, false);
-        }
-        JobEngine.Started job = services.jobs().start(new FleetSpec(platform, Optional.empty(), items, options,
-                false, concurrency, meta));
-        JobView done = services.jobs().await(job.id());
-        return MigrateBodies.fleet(platform, Optional.of(job.id()), done.results(),
-                (System.nanoTime() - started) / 1_000_000, false);
-    }
-
-    // ---- v2 ------------------------------------------------------------------------------------
-
-    private void migrateV2(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
-        String platform = Names.platform(Bodies.text(body, "platform"));
-        RequestIdentity.actFor(req, platform);
-        String schema = Names.schema(Bodies.text(body, "schema_name"));
-        Optional<String> id = databaseId(body);
-        AccessFilter.subject(platform, id);
-        String database = Names.database(platform, schema, id);
-        MigrateOptions options = options(body);
-        RequestMeta meta = Responses.meta(req);
-        DatabaseMigration done = Responses.audited(services, meta, "migrate", Optional.of(platform), () -> {
-            SchemaVersion version = latest(platform, schema);
-            return services.registrar().migrator().migrate(database, platform, id,
-                    services.registrar().target(version, version.variant()), options, meta);
-        }, d -> Optional.of(d.database()));
-        Map<String, Object> out = new LinkedHashMap<>(MigrateBodies.single(database, done.result()));
-        out.put("platform", platform);
-        out.put("schema_name", schema);
-        Responses.json(res, 200, out);
-    }
-
-    private void migrateAll(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
-        String platform = Names.platform(Bodies.text(body, "platform"));
-        AccessFilter.subject(platform, Optional.empty());
-        RequestIdentity.actFor(req, platform);
-        String schema = Names.schema(Bodies.text(body, "schema_name"));
-        MigrateOptions options = options(body);
-        boolean stop = Bodies.optionalText(body, "on_error").map(v -> switch (v) {
-            case "stop" -> true;
-            case "continue" -> false;
-            default -> throw new CairnException(Problem.of(ErrorCode.VALIDATION_ERROR,
-                    "on_error must be stop or continue").with("field", "on_error"));
-        }).orElse(false);
-        OptionalInt concurrency = positiveInt(body, "concurrency");
-        boolean wait = req.query().first("wait").map(Forms::truthy).orElse(false);
-        RequestMeta meta = Responses.meta(req);
-        Optional<JobEngine.Started> started = Responses.audited(services, meta, "migrate-all", Optional.of(platform),
-                () -> {
-                    SchemaVersion version = latest(platform, schema);
-                    List<FleetSpec.FleetItem> items = services.registry().databases(platform, schema).stream()
-                            .map(d -> new FleetSpec.FleetItem(d.name(), version.id())).toList();
-                    return items.isEmpty() ? Optional.<JobEngine.Started>empty()
-                            : Optional.of(services.jobs().start(new FleetSpec(platform, Optional.of(schema), items,
-                            options, stop, concurrency, meta)));
-                }, s -> Optional.empty());
-        if (started.isEmpty()) {
-            res.status(io.helidon.http.Status.NO_CONTENT_204);
-            res.send();
-            return;
-        }
-        JobEngine.Started job = started.get();
-        if (wait) {
-            Responses.json(res, 200, MigrateBodies.job(services.jobs().await(job.id()), true));
-            return;
-        }
-        boolean async = respondAsync(req);
-        Optional<JobView> done = async || job.afterInterrupted() ? Optional.empty()
-                : services.jobs().awaitFor(job.id(), services.migrateAllSyncWait());
-        // An interrupted job can be resumed: the client should poll it, as it would a running one.
-        if (done.isPresent() && !done.get().status().equals("interrupted")) {
-            Responses.json(res, 200, MigrateBodies.job(done.get(), true));
-            return;
-        }
-        if (async) {
-            res.header(PREFERENCE_APPLIED, "respond-async");
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("job_id", job.id().toString());
-        out.put("status", job.status());
-        out.put("total_databases", job.total());
-        Responses.json(res, 202, out);
-    }
-
-    /** RFC 7240 {@code Prefer: respond-async}, among other preferences, in any of the Prefer headers. */
-    static boolean respondAsync(ServerRequest req) {
-        return req.headers().all(PREFER, List::of).stream()
-                .flatMap(h -> Arrays.stream(h.split(",")))
-                .map(p -> p.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))
-                .anyMatch(p -> p.equals("respond-async"));
-    }
-
-    private void job(ServerRequest req, ServerResponse res) {
-        JobView job = services.jobs().view(jobId(req));
-        AccessFilter.subject(job.platform(), Optional.empty());
-        RequestIdentity.actFor(req, job.platform());
-        Optional<JobStream.Format> stream = JobStream.format(req);
-        if (stream.isPresent()) {
-            new JobStream(services.jobs(), stream.get()).send(job.id(), res);
-            return;
-        }
-        Responses.json(res, 200, MigrateBodies.job(job, true));
-    }
-
-    private void resume(ServerRequest req, ServerResponse res) {
-        UUID id = jobId(req);
-        JobView job = services.jobs().view(id);
-        AccessFilter.subject(job.platform(), Optional.empty());
-        RequestIdentity.actFor(req, job.platform());
-        RequestMeta meta = Responses.meta(req);
-        JobEngine.Started started = Responses.audited(services, meta, "migrate-all-resume",
-                Optional.of(job.platform()), () -> services.jobs().resume(id, meta), s -> Optional.empty());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("job_id", id.toString());
-        out.put("status", started.status());
-        out.put("total_databases", started.total());
-        Responses.json(res, 202, out);
-    }
-
-    // ---- request parts -------------------------------------------------------------------------
-
-    private SchemaVersion latest(String platform, String schema) {
-        services.registry().requirePlatform(platform, "");
-        return services.registry().latestVersion(platform, schema).orElseThrow(() -> new CairnException(Problem.of(
-                ErrorCode.SCHEMA_NOT_FOUND, "platform " + platform + " has no schema " + schema
-                        + "; POST /platform/" + platform + "/schema it first")));
-    }
-
-    /** {@code database_id} or v4's {@code uuid}; absent, empty or {@code "main"} mean the schema's own database. */
-    static Optional<String> databaseId(JsonNode body) {
-        return Bodies.optionalText(body, "database_id").or(() -> Bodies.optionalText(body, "uuid"))
-                .map(String::strip).filter(v -> !v.isEmpty() && !v.equals("null") && !v.equals(Names.MAIN))
-                .map(Names::databaseId);
-    }
-
-    /** force, allow (a list or a comma string), dry_run, skip_verification. */
-    static MigrateOptions options(JsonNode body) {
-        return new MigrateOptions(flag(body, "force"), AllowKind.parse(allow(body)), flag(body, "dry_run"),
-                !flag(body, "skip_verification"));
-    }
-
-    private static List<String> allow(JsonNode body) {
-        JsonNode node = body.get("allow");
-        if (node == null || node.isNull()) {
-            return List.of();
-        }
-        if (node.isTextual()) {
-            return List.of(node.asText().split("[,\\s]+"));
-        }
-        if (!node.isArray()) {
-            throw new CairnException(Problem.of(ErrorCode.VALIDATION_ERROR, "allow must be a list of tokens")
-                    .with("field", "allow"));
-        }
-        List<String> out = new ArrayList<>();
-        node.forEach(t -> out.add(t.asText()));
-        return out;
-    }
-
-    private static boolean flag(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return false;
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        if (node.isTextual() || node.isNumber()) {
-            return Forms.truthy(node.asText());
-        }
-        throw new CairnException(Problem.of(ErrorCode.VALIDATION_ERROR, field + " must be true or false")
-                .with("field", field));
-    }
-
-    private static OptionalInt positiveInt(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
-            return OptionalInt.empty();
-        }
-        if (!node.canConvertToInt() || node.asInt() < 1) {
-            throw new CairnException(Problem.of(ErrorCode.VALIDATION_ERROR, field + " must be a positive integer")
-                    .with("field", field));
-        }
-        return OptionalInt.of(node.asInt());
-    }
-
-    private static UUID jobId(ServerRequest req) {
-        String raw = req.path().pathParameters().get("job_id");
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
-            throw new CairnException(Problem.of(ErrorCode.JOB_NOT_FOUND, "job " + raw + " does not exist"));
-        }
-    }
-
 }

@@ -142,7 +142,7 @@ final class PlatformRoutes {
         // The same reading as /v2/migrate: no id, "main", "null" and "" name the schema's own database, so
         // what register-main creates (the 5.x CLI sends no id, older tools database_id "main") is what
         // migrate-main then migrates.
-        Optional<String> id = MigrateRoutes.databaseId(body);
+        Optional<String> id = MigrateV2Routes.databaseId(body);
         AccessFilter.subject(platform, id);
         RequestMeta meta = Responses.meta(req);
         Registration r = Responses.audited(services, meta, "create-database", Optional.of(platform),

@@ -36,6 +36,7 @@ public final class Routes {
         new CallRoutes(services).register(routing, table);
         new AdminRoutes(services).register(routing, table);
         new MigrateRoutes(services).register(routing, table);
+        new MigrateV2Routes(services).register(routing, table);
         new PlatformRoutes(services).register(routing, table);
         new CatalogRoutes(services).register(routing, table);
         new MetricsRoutes(services).register(routing, table);

@@ -9,6 +9,7 @@ import dev.cairn.fleet.Registry;
 import dev.cairn.identity.Authenticator;
 import dev.cairn.identity.PlatformTokens;
 import dev.cairn.job.JobEngine;
+import dev.cairn.job.V1Fleet;
 import dev.cairn.identity.NetworkPolicy;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.policy.Policy;
@@ -19,12 +20,13 @@ import java.time.Duration;
  * What the HTTP faces need from the engines behind them. Faces translate; they hold no state.
  *
  * @param startedNanos when the process started, for {@code uptime_seconds}
+ * @param v1Fleet      v1 {@code /migrate} of a whole platform: its databases, the bundle's variants, one job
  * @param metrics      what {@code /metrics} reports; the access filter counts every request in it
  * @param migrateAllSyncWait how long {@code POST /v2/migrate-all} waits for its job before answering 202
  */
 public record Services(Registrar registrar, Registry registry, ControlDatabase control, Caller caller, CatalogCache catalogs,
-                       JobEngine jobs, PlatformTokens tokens, PoolManager pools, Authenticator authenticator, Policy policy,
-                       NetworkPolicy network, boolean healthPublic,
+                       JobEngine jobs, V1Fleet v1Fleet, PlatformTokens tokens, PoolManager pools,
+                       Authenticator authenticator, Policy policy, NetworkPolicy network, boolean healthPublic,
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos,
                        Metrics metrics, Duration migrateAllSyncWait) {
 }

@@ -11,7 +11,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlDatabase.class);
+    private static final int PING_ATTEMPTS = 5;
 
     private final PoolManager pools;
     private final String name;
@@ -97,6 +101,47 @@ public final class ControlDatabase {
         } catch (SQLException e) {
             throw Registry.controlFailure(e);
         }
+    }
+
+    /**
+     * Whether the server answers a real round trip on a control connection. A session the server
+     * ended fails the statement, which makes the pool discard it; the next attempt takes another,
+     * so pooled connections that died together (a restart) do not report an outage once the
+     * server is back.
+     */
+    public boolean reachable() {
+        for (int attempt = 0; attempt < PING_ATTEMPTS; attempt++) {
+            try (Connection c = connection(); Statement st = c.createStatement()) {
+                st.setQueryTimeout(2);
+                st.execute("SELECT 1");
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                // try once more, then report
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The size in bytes of each of {@code databases} that exists, by name, read from the
+     * maintenance database in one query: no pool is opened per database to measure it.
+     */
+    public Map<String, Long> sizes(Collection<String> databases) {
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = pools.connection(maintenance);
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT datname, pg_database_size(oid) FROM pg_database WHERE datname = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", databases.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "cannot read database sizes: "
+                    + e.getMessage()), e);
+        }
+        return Map.copyOf(out);
     }
 
     private void createIfMissing() {

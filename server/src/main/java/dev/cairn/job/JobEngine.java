@@ -123,8 +123,8 @@ public final class JobEngine implements AutoCloseable {
      * A dry run of an uploaded bundle: the same canary-first run, answered directly and stored
      * nowhere (the bundle is not stored either, so it cannot become what new tenants get).
      */
-    public List<ItemOutcome> dryRun(String platform, List<Map.Entry<String, MigrationTarget>> databases,
-                                    MigrateOptions options, OptionalInt requested, RequestMeta meta) {
+    List<ItemOutcome> dryRun(String platform, List<Map.Entry<String, MigrationTarget>> databases,
+                             MigrateOptions options, OptionalInt requested, RequestMeta meta) {
         List<FleetRun.Work> work = new java.util.ArrayList<>();
         Map<String, DatabaseRecord> records = records(platform);
         for (var entry : databases) {

@@ -6,6 +6,7 @@ import dev.cairn.bundle.BundleReader;
 import dev.cairn.catalog.CatalogCache;
 import dev.cairn.identity.PlatformTokens;
 import dev.cairn.job.JobEngine;
+import dev.cairn.job.V1Fleet;
 import dev.cairn.data.Caller;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
@@ -116,7 +117,8 @@ public final class Gateway implements AutoCloseable {
         JobEngine jobs = new JobEngine(control, registry, registrar, Math.max(1, maxTotal / 4), metrics);
         AdminToken admin = AdminToken.of(config.adminToken());
         PlatformTokens tokens = new PlatformTokens(registry);
-        return new Services(registrar, registry, control, caller, catalogs, jobs, tokens, pools,
+        V1Fleet v1Fleet = new V1Fleet(registry, registrar, jobs);
+        return new Services(registrar, registry, control, caller, catalogs, jobs, v1Fleet, tokens, pools,
                 new Authenticator(admin, tokens, JwtVerifier.of(config.jwt())), new Policy(admin.enabled()),
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait());
