@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves a call against the catalog: finds the routine (overloads by argument count or names),
@@ -45,9 +46,10 @@ final class CallPlanner {
         for (int i = 0; i < bound.size(); i++) {
             values.add(encoder.encode(args.value(bound.get(i), i), bound.get(i).type(), label(bound.get(i), i)));
         }
-        String sql = catalog.sql(routine.oid() + "|" + args.shape(routine), k -> render(catalog, routine, args, bound));
-        List<ValueWriters.ValueWriter> writers = catalog.perRoutine(routine, ColumnWriters.class,
-                r -> ColumnWriters.of(r, new ValueWriters(catalog.types()))).writers();
+        PlanCache cache = catalog.cache(PlanCache.KEY, PlanCache::new);
+        String sql = cache.sql.computeIfAbsent(routine.oid() + "|" + args.shape(routine),
+                k -> render(catalog, routine, args, bound));
+        List<ValueWriters.ValueWriter> writers = cache.writers.computeIfAbsent(routine.oid(), oid -> writers(catalog, routine));
         return new Query(sql, values, writers, mode(routine), new Query.Subject("function", routine.name()));
     }
 
@@ -136,11 +138,21 @@ final class CallPlanner {
                 .orElse("");
     }
 
-    /** The JSON writers of a routine's result columns, made once per catalog. */
-    record ColumnWriters(List<ValueWriters.ValueWriter> writers) {
-        static ColumnWriters of(Routine routine, ValueWriters writers) {
-            return new ColumnWriters(routine.columns().stream().map(c -> writers.forType(c.type())).toList());
-        }
+    /** The JSON writers of a routine's result columns. */
+    private static List<ValueWriters.ValueWriter> writers(Catalog catalog, Routine routine) {
+        ValueWriters writers = new ValueWriters(catalog.types());
+        return routine.columns().stream().map(c -> writers.forType(c.type())).toList();
+    }
+
+    /**
+     * What planning calls derives from one catalog, kept as long as the catalog: the SQL of each call
+     * shape (rendered once; pgjdbc then prepares it server-side) and each routine's JSON writers.
+     */
+    private static final class PlanCache {
+        static final Catalog.Key<PlanCache> KEY = new Catalog.Key<>("call plans");
+
+        final Map<String, String> sql = new ConcurrentHashMap<>();
+        final Map<Long, List<ValueWriters.ValueWriter>> writers = new ConcurrentHashMap<>();
     }
 
     /** The arguments of a call: positional (a JSON array) or named (a JSON object). */
