@@ -10,7 +10,6 @@ import dev.cairn.fleet.DatabaseMigration;
 import dev.cairn.fleet.Names;
 import dev.cairn.fleet.RequestMeta;
 import dev.cairn.fleet.SchemaVersion;
-import dev.cairn.job.FleetSpec;
 import dev.cairn.job.JobEngine;
 import dev.cairn.job.JobView;
 import io.helidon.http.HeaderName;
@@ -62,7 +61,7 @@ final class MigrateV2Routes {
         MigrateOptions options = options(body);
         RequestMeta meta = Responses.meta(req);
         DatabaseMigration done = Responses.audited(services, meta, "migrate", Optional.of(platform), () -> {
-            SchemaVersion version = latest(platform, schema);
+            SchemaVersion version = services.registry().requireLatestVersion(platform, schema);
             return services.registrar().migrator().migrate(database, platform, id,
                     services.registrar().target(version, version.variant()), options, meta);
         }, d -> Optional.of(d.database()));
@@ -84,14 +83,8 @@ final class MigrateV2Routes {
         boolean wait = req.query().first("wait").map(Forms::truthy).orElse(false);
         RequestMeta meta = Responses.meta(req);
         Optional<JobEngine.Started> started = Responses.audited(services, meta, "migrate-all", Optional.of(platform),
-                () -> {
-                    SchemaVersion version = latest(platform, schema);
-                    List<FleetSpec.FleetItem> items = services.registry().databases(platform, schema).stream()
-                            .map(d -> new FleetSpec.FleetItem(d.name(), version.id())).toList();
-                    return items.isEmpty() ? Optional.<JobEngine.Started>empty()
-                            : Optional.of(services.jobs().start(new FleetSpec(platform, Optional.of(schema), items,
-                            options, stop, concurrency, meta)));
-                }, s -> Optional.empty());
+                () -> services.jobs().startSchema(services.registry().requireLatestVersion(platform, schema), options,
+                        stop, concurrency, meta), s -> Optional.empty());
         if (started.isEmpty()) {
             res.status(io.helidon.http.Status.NO_CONTENT_204);
             res.send();
@@ -148,13 +141,6 @@ final class MigrateV2Routes {
     }
 
     // ---- request parts -------------------------------------------------------------------------
-
-    private SchemaVersion latest(String platform, String schema) {
-        services.registry().requirePlatform(platform, "");
-        return services.registry().latestVersion(platform, schema).orElseThrow(() -> new CairnException(Problem.of(
-                ErrorCode.SCHEMA_NOT_FOUND, "platform " + platform + " has no schema " + schema
-                        + "; POST /platform/" + platform + "/schema it first")));
-    }
 
     /** {@code database_id} or v4's {@code uuid}; absent, empty or {@code "main"} mean the schema's own database. */
     static Optional<String> databaseId(JsonNode body) {

@@ -79,6 +79,14 @@ public final class Registry {
                 + " ORDER BY version DESC LIMIT 1", Registry::version, platform, schemaName).stream().findFirst();
     }
 
+    /** The latest version of a platform's schema: 404 for an unknown platform or schema, saying what to do. */
+    public SchemaVersion requireLatestVersion(String platform, String schemaName) {
+        requirePlatform(platform, "");
+        return latestVersion(platform, schemaName).orElseThrow(() -> new CairnException(Problem.of(
+                ErrorCode.SCHEMA_NOT_FOUND, "platform " + platform + " has no schema " + schemaName
+                        + "; POST /platform/" + platform + "/schema it first")));
+    }
+
     /** The most recently uploaded bundle of a platform, whatever its schema name. */
     public Optional<SchemaVersion> latestVersionOfPlatform(String platform) {
         return query("SELECT " + VERSION_COLUMNS + " FROM schema_versions WHERE platform = ?"

@@ -86,6 +86,18 @@ public final class JobEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * A v2 fleet migrate: every database of {@code version}'s schema brought to it, as a job in the
+     * background; empty when the schema has no database (nothing to do).
+     */
+    public Optional<Started> startSchema(SchemaVersion version, MigrateOptions options, boolean stopOnError,
+                                         OptionalInt concurrency, RequestMeta meta) {
+        List<FleetSpec.FleetItem> items = registry.databases(version.platform(), version.schemaName()).stream()
+                .map(d -> new FleetSpec.FleetItem(d.name(), version.id())).toList();
+        return items.isEmpty() ? Optional.empty() : Optional.of(start(new FleetSpec(version.platform(),
+                Optional.of(version.schemaName()), items, options, stopOnError, concurrency, meta)));
+    }
+
     /** Starts a job in the background. 409 with its id if the platform already has one running. */
     public Started start(FleetSpec spec) {
         int concurrency = capped(spec.concurrency());
