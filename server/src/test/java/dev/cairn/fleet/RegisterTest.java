@@ -288,4 +288,22 @@ class RegisterTest {
                 "SELECT action, status FROM audit_log WHERE platform = ? ORDER BY id", platform))
                 .containsExactly(List.of("register", "200"), List.of("register", "409"));
     }
+
+    @Test
+    void the_admin_listing_names_each_database_of_the_platform_with_its_type_and_size() {
+        String platform = gateway.platform();
+        assertThat(http.register(platform, null, Bundles.tarGz(Bundles.fixture("shop"))).status()).isEqualTo(200);
+        assertThat(http.register(platform, "acme", Bundles.tarGz(Bundles.fixture("shop"))).status()).isEqualTo(200);
+
+        Http.Answer listing = http.get("/admin/databases?platform=" + platform, "Authorization",
+                "Bearer " + TestGateway.ADMIN_TOKEN);
+
+        assertThat(listing.status()).as(listing.toString()).isEqualTo(200);
+        assertThat(listing.body().get("count").asInt()).isEqualTo(2);
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byName = new java.util.HashMap<>();
+        listing.body().get("databases").forEach(d -> byName.put(d.get("name").asText(), d));
+        assertThat(byName.get(platform + "_main").get("type").asText()).isEqualTo("main");
+        assertThat(byName.get(platform + "_acme").get("type").asText()).isEqualTo("tenant");
+        assertThat(byName.values()).allSatisfy(d -> assertThat(d.get("size_mb").asDouble()).isPositive());
+    }
 }

@@ -43,4 +43,25 @@ class ConnectionLossTest {
             assertThat(g.http().get("/health").body().get("status").asText()).isEqualTo("healthy");
         }
     }
+
+    @Test
+    void health_reports_degraded_while_the_control_database_refuses_sessions_and_healthy_once_it_takes_them_again() {
+        try (TestGateway g = TestGateway.start(Map.of("POOL_ACQUIRE_TIMEOUT_MS", "250"))) {
+            String control = g.controlDatabase();
+            assertThat(g.http().get("/health").body().get("status").asText()).isEqualTo("healthy");
+            try {
+                Pg.execute("postgres", "ALTER DATABASE " + control + " ALLOW_CONNECTIONS false");
+                Pg.query("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ?", control);
+
+                Http.Answer degraded = g.http().get("/health");
+
+                assertThat(degraded.status()).isEqualTo(200);
+                assertThat(degraded.body().get("status").asText()).isEqualTo("degraded");
+                assertThat(degraded.body().get("postgres_connected").asBoolean()).isFalse();
+            } finally {
+                Pg.execute("postgres", "ALTER DATABASE " + control + " ALLOW_CONNECTIONS true");
+            }
+            assertThat(g.http().get("/health").body().get("status").asText()).isEqualTo("healthy");
+        }
+    }
 }
