@@ -10,11 +10,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +33,9 @@ public final class ControlDatabase {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlDatabase.class);
     private static final int PING_ATTEMPTS = 5;
+    private static final Duration PING_DEADLINE = Duration.ofSeconds(2);
+
+    private final AtomicReference<CompletableFuture<Boolean>> inFlight = new AtomicReference<>();
 
     private final PoolManager pools;
     private final String name;
@@ -104,12 +113,31 @@ public final class ControlDatabase {
     }
 
     /**
-     * Whether the server answers a real round trip on a control connection. A session the server
-     * ended fails the statement, which makes the pool discard it; the next attempt takes another,
-     * so pooled connections that died together (a restart) do not report an outage once the
-     * server is back.
+     * Whether the server answers a real round trip on a control connection within
+     * {@link #PING_DEADLINE}: a load balancer's probe must get an answer in time, while an
+     * unreachable server can hold a connection attempt for the whole pool acquire timeout. One
+     * check runs at a time; probes that arrive meanwhile wait for its answer (up to the deadline)
+     * instead of starting their own.
      */
     public boolean reachable() {
+        CompletableFuture<Boolean> check = inFlight.updateAndGet(current -> current != null && !current.isDone() ? current
+                : CompletableFuture.supplyAsync(this::ping, Thread.ofVirtual().name("cairn-health")::start));
+        try {
+            return check.get(PING_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * A session the server ended fails the statement, which makes the pool discard it; the next
+     * attempt takes another, so pooled connections that died together (a restart) do not report
+     * an outage once the server is back.
+     */
+    private boolean ping() {
         for (int attempt = 0; attempt < PING_ATTEMPTS; attempt++) {
             try (Connection c = connection(); Statement st = c.createStatement()) {
                 st.setQueryTimeout(2);
