@@ -1,5 +1,8 @@
 package dev.cairn.identity;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * Who a request acts as, resolved once from its credentials. Which address it came from is a
  * separate fact (the network allow-list has already admitted it by the time anyone asks).
@@ -29,10 +32,10 @@ public sealed interface Principal {
      * A verified JWT: its subject and the claims Cairn reads. Which platform and tenant it may
      * reach is the policy's to decide, never the token's alone.
      */
-    record Jwt(String subject, java.util.List<String> roles, java.util.Optional<String> service,
-               java.util.Optional<String> tenant, java.util.Optional<String> platform) implements Principal {
+    record Jwt(String subject, List<String> roles, Optional<String> service, Optional<String> tenant,
+               Optional<String> platform) implements Principal {
         public Jwt {
-            roles = java.util.List.copyOf(roles);
+            roles = List.copyOf(roles);
         }
 
         @Override
