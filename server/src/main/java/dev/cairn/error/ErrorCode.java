@@ -10,6 +10,8 @@ public enum ErrorCode {
     INVALID_REQUEST("invalid_request"),
     VALIDATION_ERROR("validation_error"),
     INVALID_QUERY("invalid_query"),
+    TENANT_REQUIRED("tenant_required"),
+    TENANT_CONFLICT("tenant_conflict"),
     ENTITY_NOT_FOUND("entity_not_found"),
     SCHEMA_EXTRACTION_FAILED("schema_extraction_failed"),
     BUNDLE_TOO_LARGE("bundle_too_large"),
