@@ -5,6 +5,7 @@ import dev.cairn.identity.Principal;
 import dev.cairn.policy.Action;
 import dev.cairn.policy.Policy;
 import io.helidon.webserver.http.ServerRequest;
+import java.net.InetAddress;
 import java.util.Optional;
 
 /**
@@ -19,10 +20,10 @@ final class RequestIdentity {
     private final Authenticator authenticator;
     private final Policy policy;
     private final Optional<String> authorization;
-    private final String client;
+    private final InetAddress client;
     private Principal principal;
 
-    RequestIdentity(Authenticator authenticator, Policy policy, Optional<String> authorization, String client) {
+    RequestIdentity(Authenticator authenticator, Policy policy, Optional<String> authorization, InetAddress client) {
         this.authenticator = authenticator;
         this.policy = policy;
         this.authorization = authorization;
@@ -37,7 +38,7 @@ final class RequestIdentity {
     /** The request's principal: 401 for credentials that are not valid. */
     Principal principal() {
         if (principal == null) {
-            principal = authenticator.resolve(authorization, client);
+            principal = authenticator.resolve(authorization, client.getHostAddress());
         }
         return principal;
     }

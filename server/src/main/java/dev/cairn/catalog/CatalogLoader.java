@@ -156,7 +156,8 @@ final class CatalogLoader {
         return out;
     }
 
-    private static List<String> strings(Array array) throws SQLException {
+    /** A text array column as a list; SQL NULL as an empty list. */
+    static List<String> strings(Array array) throws SQLException {
         if (array == null) {
             return List.of();
         }

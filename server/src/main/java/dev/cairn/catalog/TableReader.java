@@ -1,9 +1,9 @@
 package dev.cairn.catalog;
 
+import static dev.cairn.catalog.CatalogLoader.strings;
 import static dev.cairn.catalog.SnapshotReader.TABLES;
 import static dev.cairn.catalog.SnapshotReader.query;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -109,16 +109,5 @@ final class TableReader {
             case "d" -> Tables.Identity.BY_DEFAULT;
             default -> Tables.Identity.NONE;
         };
-    }
-
-    private static List<String> strings(Array array) throws SQLException {
-        if (array == null) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (Object o : (Object[]) array.getArray()) {
-            out.add((String) o);
-        }
-        return out;
     }
 }

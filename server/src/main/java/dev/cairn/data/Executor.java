@@ -171,7 +171,7 @@ final class Executor {
     }
 
     /** PostgreSQL's own words, with its SQLSTATE; the HTTP status follows from the SQLSTATE class. */
-    static CairnException failure(String database, Query query, SQLException e) {
+    private static CairnException failure(String database, Query query, SQLException e) {
         if (!(e instanceof PSQLException pg) || pg.getServerErrorMessage() == null) {
             return new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED,
                     "lost the connection to database " + database + ": " + e.getMessage())

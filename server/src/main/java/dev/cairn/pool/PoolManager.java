@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
@@ -101,8 +102,12 @@ public final class PoolManager implements AutoCloseable {
 
     /** Closes the pools of one database, every login's (before it is dropped or copied); waits for their connections. */
     public void closePool(String database) {
+        closePools(key -> key.database().equals(database));
+    }
+
+    private void closePools(Predicate<PoolKey> which) {
         for (PoolKey key : List.copyOf(pools.keySet())) {
-            DatabasePool pool = key.database().equals(database) ? pools.remove(key) : null;
+            DatabasePool pool = which.test(key) ? pools.remove(key) : null;
             if (pool != null) {
                 pool.dataSource().close();
             }
@@ -140,12 +145,7 @@ public final class PoolManager implements AutoCloseable {
     @Override
     public void close() {
         budget.close();
-        List.copyOf(pools.keySet()).forEach(key -> {
-            DatabasePool pool = pools.remove(key);
-            if (pool != null) {
-                pool.dataSource().close();
-            }
-        });
+        closePools(key -> true);
     }
 
     private DatabasePool open(String database, Optional<Login> login, int maxSize) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.testing.Bundles;
 import dev.cairn.testing.Http;
+import dev.cairn.testing.Pg;
 import dev.cairn.testing.TestGateway;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,16 @@ class CatalogFreshnessTest {
     private static byte[] bundle(String function) {
         return Bundles.tarGz(Map.of("postgresql/tables/items.pssql", "CREATE TABLE items (id INT PRIMARY KEY);",
                 "postgresql/functions/describe.pssql", function));
+    }
+
+    /**
+     * What an operator does by hand: drops {@code describe(integer)} and creates {@code created}
+     * (named by {@code signature}) under the same owner, so the platform's role can still call it.
+     */
+    private static void redefineByHand(String database, String signature, String created) {
+        String owner = Pg.scalar(database, "SELECT proowner::regrole::text FROM pg_proc WHERE proname = 'describe'");
+        Pg.execute(database, "DROP FUNCTION describe(integer); " + created + "; ALTER FUNCTION " + signature
+                + " OWNER TO " + owner);
     }
 
     private static Http.Answer call(Http http, String platform, Object value) {
@@ -64,12 +75,9 @@ class CatalogFreshnessTest {
                     AS $$ SELECT 'int ' || p_value $$;""")).status()).isEqualTo(200);
             assertThat(call(gateway.http(), platform, 5).body().get("rows").get(0).get("describe").asText())
                     .isEqualTo("int 5");
-            String database = platform + "_main";
-            String owner = dev.cairn.testing.Pg.scalar(database,
-                    "SELECT proowner::regrole::text FROM pg_proc WHERE proname = 'describe'");
-            dev.cairn.testing.Pg.execute(database, "DROP FUNCTION describe(integer); CREATE FUNCTION describe(p_value"
-                    + " TEXT) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'text ' || p_value $$; ALTER FUNCTION"
-                    + " describe(text) OWNER TO " + owner);
+            redefineByHand(platform + "_main", "describe(text)", """
+                    CREATE FUNCTION describe(p_value TEXT) RETURNS text LANGUAGE sql IMMUTABLE
+                    AS $$ SELECT 'text ' || p_value $$""");
             Thread.sleep(1_100); // a catalog is loaded again at most once a second per database
 
             Http.Answer after = call(gateway.http(), platform, 5);
@@ -91,12 +99,10 @@ class CatalogFreshnessTest {
                     AS $$ SELECT p_value $$;""")).status()).isEqualTo(200);
             assertThat(call(gateway.http(), platform, 5).body().get("rows").get(0).get("describe").isInt()).isTrue();
             String database = platform + "_main";
-            String owner = dev.cairn.testing.Pg.scalar(database,
-                    "SELECT proowner::regrole::text FROM pg_proc WHERE proname = 'describe'");
             // the same signature, another result type: nothing tells Cairn, the SQL it runs still works
-            dev.cairn.testing.Pg.execute(database, "DROP FUNCTION describe(integer); CREATE FUNCTION describe(p_value"
-                    + " INTEGER) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'n' || p_value $$; ALTER FUNCTION"
-                    + " describe(integer) OWNER TO " + owner);
+            redefineByHand(database, "describe(integer)", """
+                    CREATE FUNCTION describe(p_value INTEGER) RETURNS text LANGUAGE sql IMMUTABLE
+                    AS $$ SELECT 'n' || p_value $$""");
             String[] admin = {"Authorization", "Bearer " + TestGateway.ADMIN_TOKEN};
 
             Http.Answer reloaded = gateway.http().postJson("/admin/catalog/reload", Map.of("platform", platform), admin);
