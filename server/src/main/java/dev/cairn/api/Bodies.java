@@ -21,6 +21,15 @@ final class Bodies {
 
     /** A JSON object body; {@code application/json} (or {@code +json}) only. */
     static JsonNode jsonObject(ServerRequest req, long maxBytes) {
+        JsonNode node = json(req, maxBytes);
+        if (!node.isObject()) {
+            throw new CairnException(Problem.of(ErrorCode.INVALID_REQUEST, "the body must be a JSON object"));
+        }
+        return node;
+    }
+
+    /** A JSON body of any kind (object, array, ...); {@code application/json} (or {@code +json}) only. */
+    static JsonNode json(ServerRequest req, long maxBytes) {
         String type = mediaType(req).orElse("");
         if (!type.equals("application/json") && !type.endsWith("+json")) {
             throw new CairnException(Problem.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
@@ -38,8 +47,8 @@ final class Bodies {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (node == null || !node.isObject()) {
-            throw new CairnException(Problem.of(ErrorCode.INVALID_REQUEST, "the body must be a JSON object"));
+        if (node == null || node.isMissingNode()) {
+            throw new CairnException(Problem.of(ErrorCode.INVALID_REQUEST, "the body is empty; send JSON"));
         }
         return node;
     }

@@ -37,6 +37,18 @@ final class RouteTable {
         add(routing, Method.POST, path, handler);
     }
 
+    void patch(HttpRouting.Builder routing, String path, Handler handler) {
+        add(routing, Method.PATCH, path, handler);
+    }
+
+    void delete(HttpRouting.Builder routing, String path, Handler handler) {
+        add(routing, Method.DELETE, path, handler);
+    }
+
+    void put(HttpRouting.Builder routing, String path, Handler handler) {
+        add(routing, Method.PUT, path, handler);
+    }
+
     private void add(HttpRouting.Builder routing, Method method, String path, Handler handler) {
         MatchedRoute route = new MatchedRoute(method.text(), path);
         entries.add(new Entry(method, PathMatchers.create(path), route));

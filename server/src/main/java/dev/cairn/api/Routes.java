@@ -39,6 +39,8 @@ public final class Routes {
         new MigrateV2Routes(services).register(routing, table);
         new PlatformRoutes(services).register(routing, table);
         new CatalogRoutes(services).register(routing, table);
+        new DataApiSettingsRoutes(services).register(routing, table);
+        new EntityRoutes(services.records(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         new MetricsRoutes(services).register(routing, table);
         new DocsRoutes().register(routing, table); // last: it checks the OpenAPI document against every route
         table.fallback(routing);

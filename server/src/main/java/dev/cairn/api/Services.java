@@ -3,6 +3,8 @@ package dev.cairn.api;
 import dev.cairn.bundle.BundleLimits;
 import dev.cairn.catalog.CatalogCache;
 import dev.cairn.data.Caller;
+import dev.cairn.data.Records;
+import dev.cairn.fleet.DataApiSettingsStore;
 import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
@@ -28,5 +30,6 @@ public record Services(Registrar registrar, Registry registry, ControlDatabase c
                        JobEngine jobs, V1Fleet v1Fleet, PlatformTokens tokens, PoolManager pools,
                        Authenticator authenticator, Policy policy, NetworkPolicy network, boolean healthPublic,
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos,
-                       Metrics metrics, Duration migrateAllSyncWait) {
+                       Metrics metrics, Duration migrateAllSyncWait, Records records, DataApiSettingsStore dataApiSettings,
+                       java.util.Optional<String> defaultPlatform) {
 }

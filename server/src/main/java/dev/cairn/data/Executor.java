@@ -53,6 +53,34 @@ final class Executor {
         }
     }
 
+    /** Work inside a transaction {@link #inTransaction} runs. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code c}: committed when it returns, rolled back when
+     * it throws. Statements inside run through {@link #execute} (never in {@link Query.Mode#WRITE_SET},
+     * which commits by itself).
+     */
+    static <T> T inTransaction(Connection c, String database, Work<T> work) {
+        try {
+            c.setAutoCommit(false);
+            T result = work.run();
+            c.commit();
+            return result;
+        } catch (SQLException e) {
+            rollbackQuietly(c);
+            throw failure(database, new Query.Subject("database", database), e);
+        } catch (RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+        } finally {
+            restoreAutoCommit(c);
+        }
+    }
+
     /** Auto-commit, one round trip, whatever it returns ignored. */
     private static long nothing(Connection c, Query query, long started, RowSink sink) throws SQLException, IOException {
         try (PreparedStatement ps = prepare(c, query)) {
@@ -172,6 +200,10 @@ final class Executor {
 
     /** PostgreSQL's own words, with its SQLSTATE; the HTTP status follows from the SQLSTATE class. */
     private static CairnException failure(String database, Query query, SQLException e) {
+        return failure(database, query.subject(), e);
+    }
+
+    private static CairnException failure(String database, Query.Subject subject, SQLException e) {
         if (!(e instanceof PSQLException pg) || pg.getServerErrorMessage() == null) {
             return new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED,
                     "lost the connection to database " + database + ": " + e.getMessage())
@@ -184,14 +216,15 @@ final class Executor {
             return new CairnException(Problem.of(ErrorCode.CONNECTION_FAILED, "database " + database
                     + " is unavailable: " + server.getMessage()).with("database", database).with("sqlstate", state), e);
         }
-        Query.Subject subject = query.subject();
         return new CairnException(Problem.of(ErrorCode.QUERY_FAILED, subject.name() + " failed: " + server.getMessage())
                 .with("database", database)
                 .with(subject.field(), subject.name())
                 .with("cause", server.getMessage())
                 .with("sqlstate", server.getSQLState())
                 .with("detail", server.getDetail())
-                .with("hint", server.getHint()), e);
+                .with("hint", server.getHint())
+                .with("constraint", server.getConstraint())
+                .with("column", server.getColumn()), e);
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -13,6 +13,7 @@ public enum ErrorCode {
     TENANT_REQUIRED("tenant_required"),
     TENANT_CONFLICT("tenant_conflict"),
     ENTITY_NOT_FOUND("entity_not_found"),
+    IDEMPOTENCY_REQUIRED("idempotency_required"),
     SCHEMA_EXTRACTION_FAILED("schema_extraction_failed"),
     BUNDLE_TOO_LARGE("bundle_too_large"),
     EXTENSION_NOT_AVAILABLE("extension_not_available"),
@@ -33,6 +34,8 @@ public enum ErrorCode {
     SCHEMA_NOT_FOUND("schema_not_found"),
     FUNCTION_NOT_FOUND("function_not_found"),
     JOB_NOT_FOUND("job_not_found"),
+    /** A data-API row (the Panorama gateway's wire name). */
+    RECORD_NOT_FOUND("not_found"),
 
     // conflicts
     DATABASE_ALREADY_EXISTS("database_already_exists"),
@@ -41,6 +44,12 @@ public enum ErrorCode {
     MIGRATION_CHECKSUM_MISMATCH("migration_checksum_mismatch"),
     SEED_ROWS_MISSING("seed_rows_missing"),
     JOB_ALREADY_RUNNING("job_already_running"),
+    /** A write that breaks a unique or foreign key (PostgreSQL's constraint named). */
+    CONFLICT("conflict"),
+    /** Another request with this idempotency key is still running. */
+    IDEMPOTENCY_CONFLICT("idempotency_conflict"),
+    /** An idempotency key used again for a different request. */
+    IDEMPOTENCY_KEY_REUSED("idempotency_key_reused"),
 
     // PostgreSQL said no
     QUERY_FAILED("query_failed"),

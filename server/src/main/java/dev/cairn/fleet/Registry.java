@@ -360,6 +360,10 @@ public final class Registry {
                 Optional.ofNullable(rs.getString(9)));
     }
 
+    ControlDatabase control() {
+        return control;
+    }
+
     <T> T inTransaction(ControlDatabase.SqlFunction<T> work) {
         return control.inTransaction(work);
     }

@@ -28,6 +28,7 @@ public final class Policy {
         switch (action) {
             case Action.Administer a -> administer(principal);
             case Action.ActForPlatform a -> actFor(principal.get(), a.platform());
+            case Action.UseData a -> useData(principal.get(), a);
         }
     }
 
@@ -44,6 +45,24 @@ public final class Policy {
                     "admin routes need the admin token; a platform token acts for its platform's routes only");
             case Principal.Jwt jwt -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
                     "admin routes need the admin token; a JWT acts on the data API only");
+        }
+    }
+
+    private static void useData(Principal principal, Action.UseData action) {
+        switch (principal) {
+            case Principal.Network network -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
+                    "the data API needs credentials: 'Authorization: Bearer <JWT or platform token>'");
+            case Principal.Admin admin -> {
+            }
+            case Principal.PlatformToken token -> {
+            }
+            case Principal.Jwt jwt -> {
+                if (!action.settings().allows(action.entity(), action.verb(), jwt.roles())) {
+                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "the token's roles " + jwt.roles()
+                            + " may not " + action.verb().wire() + " " + action.entity())
+                            .with("entity", action.entity()).with("action", action.verb().wire()));
+                }
+            }
         }
     }
 

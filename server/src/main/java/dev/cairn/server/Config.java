@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param migrateAllSyncWait  how long {@code POST /v2/migrate-all} waits to answer 200 with the finished job
  *                            before it answers 202 with the job's id (zero: always 202)
  * @param jwt                 how bearer JWTs are verified (none accepted when neither secret nor JWKS is set)
+ * @param defaultPlatform     the data API's platform when neither the credentials nor {@code x-platform} name one
+ * @param idempotencyRetention how long the data API keeps idempotency keys (and so replays their answers)
  */
 public record Config(
         PgServer postgres,
@@ -46,7 +48,9 @@ public record Config(
         String platformRoles,
         java.util.Set<String> allowedExtensions,
         Duration migrateAllSyncWait,
-        JwtSettings jwt) {
+        JwtSettings jwt,
+        Optional<String> defaultPlatform,
+        Duration idempotencyRetention) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -94,7 +98,9 @@ public record Config(
                         .map(String::strip).filter(x -> !x.isEmpty()).toList()),
                 // The StoneScript clients give up on a migrate-all after 300 s: answer well before.
                 Duration.ofSeconds(env.integer("MIGRATE_ALL_SYNC_SECS", 20, 0, 240)),
-                jwt(env));
+                jwt(env),
+                env.get("DEFAULT_PLATFORM").map(String::strip).filter(p -> !p.isEmpty()),
+                Duration.ofHours(env.integer("IDEMPOTENCY_RETENTION_HOURS", 24, 1, 24 * 30)));
     }
 
     /** HS256 needs a secret of at least 256 bits; the JWKS URL must be http(s). */

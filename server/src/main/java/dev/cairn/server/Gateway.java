@@ -8,6 +8,8 @@ import dev.cairn.identity.PlatformTokens;
 import dev.cairn.job.JobEngine;
 import dev.cairn.job.V1Fleet;
 import dev.cairn.data.Caller;
+import dev.cairn.data.Records;
+import dev.cairn.fleet.DataApiSettingsStore;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
@@ -118,10 +120,15 @@ public final class Gateway implements AutoCloseable {
         AdminToken admin = AdminToken.of(config.adminToken());
         PlatformTokens tokens = new PlatformTokens(registry);
         V1Fleet v1Fleet = new V1Fleet(registry, registrar, jobs);
+        Policy policy = new Policy(admin.enabled());
+        DataApiSettingsStore dataApiSettings = new DataApiSettingsStore(registry);
+        Records records = new Records(directory, catalogs, pools, roles, dataApiSettings, policy,
+                config.idempotencyRetention());
         return new Services(registrar, registry, control, caller, catalogs, jobs, v1Fleet, tokens, pools,
-                new Authenticator(admin, tokens, JwtVerifier.of(config.jwt())), new Policy(admin.enabled()),
+                new Authenticator(admin, tokens, JwtVerifier.of(config.jwt())), policy,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
-                config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait());
+                config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
+                records, dataApiSettings, config.defaultPlatform());
     }
 
     /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */

@@ -25,7 +25,12 @@ public enum Locks {
      * by the process running the job for as long as it runs: when that process dies the lock goes
      * with its connection, which is how a job left "running" is known to be interrupted.
      */
-    JOB(0x43A10006);
+    JOB(0x43A10006),
+    /**
+     * A data-API request under one idempotency key (second key: scope and key). Held inside the
+     * written database for the request's transaction: a second request with that key finds it taken.
+     */
+    IDEMPOTENCY(0x43A10007);
 
     private final int namespace;
 
@@ -42,9 +47,18 @@ public enum Locks {
         }
     }
 
+    /** Takes the lock if it is free, until the transaction ends; the connection must be inside one. */
+    public boolean tryTransaction(Connection c, String key) throws SQLException {
+        return tryLock(c, "SELECT pg_try_advisory_xact_lock(?, hashtext(?))", key);
+    }
+
     /** Takes a session-level lock if it is free; it lasts until {@link #releaseSession} or the session ends. */
     public boolean trySession(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, hashtext(?))")) {
+        return tryLock(c, "SELECT pg_try_advisory_lock(?, hashtext(?))", key);
+    }
+
+    private boolean tryLock(Connection c, String sql, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, namespace);
             ps.setString(2, key);
             try (var rs = ps.executeQuery()) {

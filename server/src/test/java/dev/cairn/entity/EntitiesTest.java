@@ -52,7 +52,7 @@ class EntitiesTest {
                 table("public", "users", List.of("user_id"), "user_id", "email"));
 
         Entity conversations = e.require("conversations");
-        assertThat(conversations.key()).extracting(Entity.Field::name).containsExactly("userId", "conversationId");
+        assertThat(conversations.key()).extracting(c -> conversations.fieldOf(c).orElseThrow().name()).containsExactly("userId", "conversationId");
         assertThat(conversations.syntheticId()).isTrue();
         assertThat(e.require("legacy-conversations").syntheticId()).isFalse();
         assertThat(e.require("users").syntheticId()).isFalse();

@@ -64,6 +64,18 @@ public final class Http {
         return send(b.build());
     }
 
+    /** Any method, with a JSON body unless {@code body} is null. */
+    public Answer json(String method, String path, Object body, String... headers) {
+        HttpRequest.Builder b = request(path, headers);
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : write(body)));
+        }
+        return send(b.build());
+    }
+
     public Answer method(String method, String path) {
         return send(request(path).method(method, HttpRequest.BodyPublishers.noBody()).build());
     }

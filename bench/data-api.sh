@@ -1,0 +1,568 @@
+#!/usr/bin/env bash
+# Data-API benchmark: Cairn's /v1/{entity} against PostGraphile 4 on the same table, the same
+# machine and the same run. Measures a single-row GET by primary key, a 50-row filtered list, and
+# what idempotency costs on a create (Cairn only), then writes
+# bench/results/YYYY-MM-DD-HHMM-data-api.md (raw outputs in bench/results/YYYY-MM-DD-HHMM-data-api/)
+# and prints it. Everything it creates in PostgreSQL is dropped at the end, also on failure.
+#
+# usage: bench/data-api.sh            run the benchmark (knobs below, as environment variables)
+#        bench/data-api.sh cleanup    drop what a KEEP=1 or killed run left behind
+#
+# See bench/README.md ("Data API vs PostGraphile") for what each number means.
+set -euo pipefail
+
+bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$bench/.." && pwd)"
+da="$bench/data-api"   # the bundle, the wrk script, package.json (PostGraphile) and its node_modules
+
+# ---- knobs -------------------------------------------------------------------------------------
+DURATION="${DURATION:-20}"              # seconds of each measured wrk run
+WARMUP="${WARMUP:-20}"                  # seconds of wrk before each measured run (same scenario)
+CLIENTS="${CLIENTS:-32}"                # wrk connections
+THREADS="${THREADS:-2}"                 # wrk threads
+PORT="${PORT:-9410}"                    # Cairn
+GQL_PORT="${GQL_PORT:-9411}"            # PostGraphile
+GQL_WORKERS="${GQL_WORKERS:-$(nproc)}"  # PostGraphile Node processes (--cluster-workers when > 1); one per core by default
+KEEP="${KEEP:-0}"                       # 1: keep the databases (drop them later with `data-api.sh cleanup`)
+POOL_SIZE="${POOL_SIZE:-10}"            # Cairn's MAX_CONNECTIONS_PER_POOL = PostGraphile's --max-pool-size (in total over its workers)
+MAX_TOTAL="${MAX_TOTAL:-40}"            # MAX_TOTAL_CONNECTIONS
+(( GQL_WORKERS <= POOL_SIZE )) || GQL_WORKERS="$POOL_SIZE"   # each worker needs a connection of its own
+CATEGORY="${CATEGORY:-c3}"              # the category of the list scenario (c1..c20, 500 rows each)
+APP_NAME="${APP_NAME:-cairn-bench-data}"
+SKIP_CAIRN="${SKIP_CAIRN:-0}"           # 1: measure PostGraphile only (Cairn still registers the bundle); checks the harness
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+PGUSER="${PGUSER:-postgres}"
+export PGHOST PGPORT PGUSER
+export PGAPPNAME=cairn-bench-harness
+
+CONTROL_DB=cairn_bench_data
+PLATFORM=benchdata
+TENANT=t1
+DB="${PLATFORM}_${TENANT}"
+ROWS=10000
+CATEGORIES=20
+ADMIN_TOKEN="bench-$(openssl rand -hex 16)"
+JWT_SECRET="$(openssl rand -hex 24)"    # 48 characters (HS256 needs at least 32 bytes)
+BASE="http://127.0.0.1:$PORT"
+GQL="http://127.0.0.1:$GQL_PORT/graphql"
+START_TIMEOUT=120                       # seconds to wait for Cairn's /health or PostGraphile's first answer
+# The list filter, URL-encoded: {"category":"c3"}
+LIST_QUERY="where=%7B%22category%22%3A%22$CATEGORY%22%7D&take=50"
+
+# ---- small helpers -----------------------------------------------------------------------------
+log() { printf '[data-api %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+now_us() { echo "${EPOCHREALTIME/./}"; }
+psql_q() { psql -X -v ON_ERROR_STOP=1 -At -d "${2:-postgres}" -c "$1"; }
+calc() { awk "BEGIN { x = $1; printf \"%.2f\", x }"; }
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ---- cleanup -----------------------------------------------------------------------------------
+GW_PID=""
+GQL_PID=""
+OWN_DATABASES=0   # set once we know the databases we will drop are ours (they did not exist before)
+
+stop_process() { # PID NAME: SIGTERM, then SIGKILL after 30 s
+  local pid="$1" deadline
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$(( $(now_us) + 30000000 ))
+  while kill -0 "$pid" 2>/dev/null && (( $(now_us) < deadline )); do sleep 0.05; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$2 ($pid) did not stop in 30 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+stop_gateway() { [[ -z "$GW_PID" ]] || stop_process "$GW_PID" gateway; GW_PID=""; }
+# PostGraphile's cluster workers are children of its master process: they are stopped too, and
+# waited for, so that none still runs while Cairn is measured.
+stop_postgraphile() {
+  [[ -n "$GQL_PID" ]] || return 0
+  local workers pid deadline
+  workers="$(pgrep -P "$GQL_PID" || true)"
+  stop_process "$GQL_PID" PostGraphile
+  GQL_PID=""
+  for pid in $workers; do
+    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == node ]] || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$(( $(now_us) + 10000000 ))
+    # Gone, or a zombie (exited; its new parent reaps it).
+    while [[ -r "/proc/$pid/stat" && "$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]] &&
+          (( $(now_us) < deadline )); do sleep 0.05; done
+  done
+}
+
+# Drops the benchdata_* databases, the templates the control database lists, the control database
+# and the platform's login role (PLATFORM_ROLES), as bench/run.sh does for its own names.
+drop_databases() {
+  local templates="" dbs="" roles="" db control="" role dropped
+  if [[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$CONTROL_DB'")" ]]; then
+    templates="$(psql_q "SELECT database_name FROM templates" "$CONTROL_DB" 2>/dev/null || true)"
+    roles="$(psql_q "SELECT role_name FROM platform_roles" "$CONTROL_DB" 2>/dev/null || true)"
+    dbs="$(psql_q "SELECT name FROM databases WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
+  fi
+  dbs="$(printf '%s\n%s\n' "$dbs" "$(psql_q "SELECT datname FROM pg_database WHERE datname LIKE '${PLATFORM}\_%'")" | sort -u)"
+  for db in $dbs; do
+    psql_q "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
+  done
+  for db in $templates; do
+    if [[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]]; then
+      psql_q "ALTER DATABASE \"$db\" WITH IS_TEMPLATE false" >/dev/null
+      psql_q "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
+    fi
+  done
+  if [[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$CONTROL_DB'")" ]]; then
+    psql_q "DROP DATABASE IF EXISTS \"$CONTROL_DB\" WITH (FORCE)" >/dev/null
+    control="$CONTROL_DB"
+  fi
+  for role in $roles; do
+    psql_q "DROP ROLE IF EXISTS \"$role\"" >/dev/null
+  done
+  dropped="$(echo $dbs $templates $control $roles)"
+  log "dropped: ${dropped:-nothing (no benchdata databases found)}"
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  stop_postgraphile
+  stop_gateway
+  if [[ "$OWN_DATABASES" == 1 ]]; then
+    if [[ "$KEEP" == 1 ]]; then
+      log "KEEP=1: databases kept; drop them with: bench/data-api.sh cleanup"
+    else
+      drop_databases
+    fi
+  fi
+  [[ $rc -ne 0 ]] && log "exit status $rc${RAW:+; raw outputs in $RAW}"
+  exit $rc
+}
+
+if [[ "${1:-}" == "cleanup" ]]; then
+  drop_databases
+  exit 0
+elif [[ $# -gt 0 ]]; then
+  echo "usage: bench/data-api.sh [cleanup]   (knobs are environment variables, see bench/README.md)" >&2
+  exit 2
+fi
+
+trap cleanup EXIT
+set -E   # the ERR trap also fires inside functions and command substitutions
+trap 'log "command failed at line $LINENO: $BASH_COMMAND"' ERR
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- preflight ---------------------------------------------------------------------------------
+command -v wrk >/dev/null || die "wrk is not installed: apt-get install -y wrk"
+for tool in psql curl tar awk openssl node npm; do
+  command -v "$tool" >/dev/null || die "$tool is not installed"
+done
+psql_q "SELECT 1" >/dev/null || die "cannot connect to PostgreSQL at $PGUSER@$PGHOST:$PGPORT"
+port_taken "$PORT" && die "port $PORT is in use (set PORT)"
+port_taken "$GQL_PORT" && die "port $GQL_PORT is in use (set GQL_PORT)"
+leftovers="$(psql_q "SELECT string_agg(datname, ' ') FROM pg_database
+                     WHERE datname = '$CONTROL_DB' OR datname LIKE '${PLATFORM}\_%'")"
+[[ -z "$leftovers" ]] || die "databases from an earlier run exist ($leftovers): run bench/data-api.sh cleanup first"
+(( GQL_WORKERS >= 1 )) || die "GQL_WORKERS must be 1 or more"
+
+# PostGraphile, pinned in bench/data-api/package.json + package-lock.json, into bench/data-api/node_modules.
+postgraphile="$da/node_modules/postgraphile/cli.js"
+if [[ ! -e "$da/node_modules/.package-lock.json" || "$da/package-lock.json" -nt "$da/node_modules/.package-lock.json" ]]; then
+  log "installing PostGraphile (npm ci in bench/data-api)"
+  (cd "$da" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die "npm ci failed in $da"
+fi
+gql_version="$(node -p "require('$da/node_modules/postgraphile/package.json').version")"
+want_version="$(node -p "require('$da/package.json').dependencies.postgraphile")"
+[[ "$gql_version" == "$want_version" ]] ||
+  die "bench/data-api/node_modules has postgraphile $gql_version, package.json pins $want_version: rm -rf bench/data-api/node_modules"
+[[ "$gql_version" == 4.* ]] || die "PostGraphile 4 expected, package.json pins $gql_version"
+
+OWN_DATABASES=1
+
+jar="$root/server/target/cairn-server.jar"
+if [[ ! -f "$jar" || -n "$(find "$root/pom.xml" "$root/server/pom.xml" "$root/server/src/main" -newer "$jar" -print -quit)" ]]; then
+  log "building the server"
+  (cd "$root" && JAVA_HOME="$(./cairn java-home)" ./mvnw -q -B -DskipTests package -pl server -am) || die "build failed"
+  touch "$jar"   # as ./cairn does, so that it does not build again
+fi
+
+stamp="$(date +%Y-%m-%d-%H%M)-data-api"
+[[ -e "$bench/results/$stamp.md" ]] && stamp="$(date +%Y-%m-%d-%H%M%S)-data-api"
+REPORT="$bench/results/$stamp.md"
+RAW="$bench/results/$stamp"
+mkdir -p "$RAW"
+log "raw outputs in $RAW"
+
+# ---- CPU accounting (as in bench/run.sh) -------------------------------------------------------
+CLK_TCK="$(getconf CLK_TCK)"
+PG_DATA="$(psql_q "SHOW data_directory")"
+PM_PID="$(head -1 "$PG_DATA/postmaster.pid" 2>/dev/null || echo "")"
+
+# cpu_snapshot SERVER_PID: prints "machine_busy server postgres" in ticks. The server is the
+# process and its children (PostGraphile's cluster workers); PostgreSQL is the postmaster and its
+# backends, including the ones that exited.
+cpu_snapshot() {
+  local busy server=0 pg=0
+  busy="$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)"
+  read -r server pg < <({ cat /proc/[0-9]*/stat 2>/dev/null || true; } | sed 's/^\([0-9]*\) .*) /\1 /' |
+    awk -v s="$1" -v pm="${PM_PID:-0}" '
+      # After the sed: $1 pid, $3 ppid, $13/$14 utime/stime, $15/$16 the children that exited.
+      $1 == s || $3 == s { sv += $13 + $14 }
+      $1 == pm { pg += $13 + $14 + $15 + $16 } $3 == pm { pg += $13 + $14 }
+      END { print sv + 0, pg + 0 }')
+  echo "$busy $server $pg"
+}
+
+# ---- the two servers ---------------------------------------------------------------------------
+gateway_env=(
+  DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/postgres"
+  CONTROL_DB="$CONTROL_DB"
+  GATEWAY_PORT="$PORT"
+  ADMIN_TOKEN="$ADMIN_TOKEN"
+  JWT_SECRET="$JWT_SECRET"
+  MAX_TOTAL_CONNECTIONS="$MAX_TOTAL"
+  MAX_CONNECTIONS_PER_POOL="$POOL_SIZE"
+  APPLICATION_NAME="$APP_NAME"
+  LOG_LEVEL="${LOG_LEVEL:-info}"
+  CAIRN_ENV_FILE="$RAW/no-such.env"   # ignore any .env in the worktree
+)
+
+start_gateway() {
+  local t0 code
+  t0="$(now_us)"
+  # exec twice: the subshell becomes env, then the launcher, which execs java: $! is the JVM.
+  (cd "$root" && exec env "${gateway_env[@]}" ./cairn serve) >"$RAW/gateway.log" 2>&1 &
+  GW_PID=$!
+  while :; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/health" || true)"
+    [[ "$code" == 200 ]] && break
+    kill -0 "$GW_PID" 2>/dev/null || { GW_PID=""; die "the gateway exited during start-up: $(tail -5 "$RAW/gateway.log")"; }
+    (( $(now_us) - t0 < START_TIMEOUT * 1000000 )) || die "no 200 from /health after ${START_TIMEOUT}s"
+    sleep 0.05
+  done
+  log "gateway up after $(( ($(now_us) - t0) / 1000 )) ms"
+}
+
+# Production settings: no --watch, no GraphiQL, no query log, NODE_ENV=production; the same
+# connection budget as Cairn's pool (split over the workers when GQL_WORKERS > 1).
+gql_pool=$(( POOL_SIZE / GQL_WORKERS ))
+gql_cmd=(node "$postgraphile"
+  -c "postgres://$PGUSER@$PGHOST:$PGPORT/$DB" --schema public --host 127.0.0.1 --port "$GQL_PORT"
+  --disable-query-log --disable-graphiql --max-pool-size "$gql_pool")
+(( GQL_WORKERS > 1 )) && gql_cmd+=(--cluster-workers "$GQL_WORKERS")
+
+start_postgraphile() {
+  local t0 code
+  t0="$(now_us)"
+  (cd "$da" && exec env NODE_ENV=production "${gql_cmd[@]}") >"$RAW/postgraphile.log" 2>&1 &
+  GQL_PID=$!
+  while :; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Content-Type: application/json' \
+      -d '{"query":"{ __typename }"}' "$GQL" || true)"
+    [[ "$code" == 200 ]] && break
+    kill -0 "$GQL_PID" 2>/dev/null || { GQL_PID=""; die "PostGraphile exited during start-up: $(tail -5 "$RAW/postgraphile.log")"; }
+    (( $(now_us) - t0 < START_TIMEOUT * 1000000 )) || die "no answer from PostGraphile after ${START_TIMEOUT}s"
+    sleep 0.05
+  done
+  log "PostGraphile up after $(( ($(now_us) - t0) / 1000 )) ms"
+}
+
+# ---- JWT (HS256, made with openssl) ------------------------------------------------------------
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+make_jwt() {
+  local header payload signature
+  header="$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url)"
+  payload="$(printf '{"sub":"bench","platform":"%s","tenant":"%s","roles":["admin"],"exp":%d}' \
+    "$PLATFORM" "$TENANT" "$(( $(date +%s) + 3 * 3600 ))" | b64url)"
+  signature="$(printf '%s' "$header.$payload" | openssl dgst -sha256 -hmac "$JWT_SECRET" -binary | b64url)"
+  echo "$header.$payload.$signature"
+}
+
+# ---- checks: each request once, before any load --------------------------------------------------
+# check NAME EXPECTED_STATUS CURL_ARGS...: the body goes to $RAW/check-NAME.json; dies with it on
+# another status.
+check() {
+  local name="$1" want="$2" code
+  shift 2
+  code="$(curl -s -o "$RAW/check-$name.json" -w '%{http_code}' --max-time 10 "$@" || true)"
+  [[ "$code" == "$want" ]] || die "check $name: expected $want, got $code: $(head -c 2000 "$RAW/check-$name.json")"
+}
+body_has() { # NAME REGEX WHAT
+  grep -Eq -- "$2" "$RAW/check-$1.json" || die "check $1: $3: $(head -c 2000 "$RAW/check-$1.json")"
+}
+count_in() { { grep -Eo -- "$2" "$RAW/check-$1.json" || true; } | wc -l; }
+
+# ---- load --------------------------------------------------------------------------------------
+# run_wrk NAME SCENARIO SECONDS URL: wrk with bench/data-api/wrk.lua; stdout in $RAW/NAME.txt,
+# CPU counters in $RAW/NAME.cpu ("busy0 server0 pg0 busy1 server1 pg1 client_user client_sys wall").
+# Fails the run on any status other than the expected one, on socket errors and, for GraphQL, on
+# any response carrying "errors".
+declare -A WRK_CMD EXPECT=([cairn-get]=200 [cairn-list]=200 [cairn-create]=201 [cairn-create-idem]=201 [gql-get]=200 [gql-list]=200)
+run_wrk() {
+  local name="$1" scenario="$2" secs="$3" url="$4" server_pid before after statuses errors gql_errors
+  local TIMEFORMAT='%U %S %R'
+  local cmd=(wrk -t"$THREADS" -c"$CLIENTS" -d"${secs}s" --latency -s "$da/wrk.lua" "$url")
+  WRK_CMD[$scenario]="BENCH_SCENARIO=$scenario ${cmd[*]}"
+  server_pid="$GW_PID"; [[ "$scenario" == gql-* ]] && server_pid="$GQL_PID"
+  before="$(cpu_snapshot "$server_pid")"
+  { time env BENCH_SCENARIO="$scenario" BENCH_MAX_ID="$ROWS" BENCH_JWT="$JWT" BENCH_TENANT="$TENANT" \
+      BENCH_CATEGORY="$CATEGORY" BENCH_KEY_PREFIX="$name-$(openssl rand -hex 4)" \
+      "${cmd[@]}" >"$RAW/$name.txt" 2>"$RAW/$name.err"; } 2>"$RAW/$name.time" ||
+    die "$name: wrk failed: $(tail -5 "$RAW/$name.err" "$RAW/$name.txt" 2>/dev/null)"
+  after="$(cpu_snapshot "$server_pid")"
+  echo "$before $after $(tail -1 "$RAW/$name.time")" >"$RAW/$name.cpu"
+  statuses="$(sed -n 's/^statuses: //p' "$RAW/$name.txt")"
+  errors="$(sed -n 's/^errors //p' "$RAW/$name.txt")"
+  gql_errors="$(awk '/^graphql_errors / { print $2 }' "$RAW/$name.txt")"
+  [[ "$statuses" =~ ^${EXPECT[$scenario]}=[0-9]+$ ]] ||
+    die "$name: responses other than ${EXPECT[$scenario]}: statuses $statuses (wrk: $(grep -i 'non-2xx' "$RAW/$name.txt" || echo 'no non-2xx line'))"
+  grep -q 'Non-2xx or 3xx responses' "$RAW/$name.txt" && die "$name: wrk counted non-2xx responses: $(grep 'Non-2xx' "$RAW/$name.txt")"
+  [[ "$errors" == "connect 0 read 0 write 0 timeout 0 status 0" ]] || die "$name: socket errors: $errors"
+  [[ "${gql_errors:-0}" == 0 ]] || die "$name: $gql_errors GraphQL responses carried errors"
+  log "$name: $(awk '/^Requests\/sec:/ { print $2 }' "$RAW/$name.txt") req/s ($statuses)"
+}
+
+# scenario NAME SCENARIO URL: a WARMUP-second run, a CHECKPOINT (so that the measured run does not
+# pay for the warm-up's dirty pages), then the DURATION-second measured run.
+scenario() {
+  log "$1: warm-up ${WARMUP}s, then ${DURATION}s measured"
+  run_wrk "$1-warmup" "$2" "$WARMUP" "$3"
+  psql_q "CHECKPOINT" >/dev/null
+  run_wrk "$1" "$2" "$DURATION" "$3"
+}
+
+# ---- environment -------------------------------------------------------------------------------
+log "environment"
+pg_version="$(psql_q "SHOW server_version")"
+cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+mem_total="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+java_home="$(cd "$root" && ./cairn java-home)"
+jdk_version="$("$java_home/bin/java" -version 2>&1 | head -1)"
+node_version="$(node --version)"
+git_rev="$(cd "$root" && git rev-parse --short HEAD)$(cd "$root" && git diff --quiet HEAD -- server || echo ' (server has uncommitted changes)')"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+busy_before="$(top -b -n 2 -d 1 -w 200 | awk '/^ *PID / { block++; next }
+  block == 2 && $9 + 0 >= 5 { printf "%s%s %s%%", sep, $12, $9; sep = ", " }')"
+
+# ---- 1. Cairn up, the bundle registered, the table seeded --------------------------------------
+start_gateway
+log "registering platform $PLATFORM tenant $TENANT"
+tar -czf "$RAW/bundle.tar.gz" -C "$da/bundle" postgresql
+code="$(curl -s -o "$RAW/register.json" -w '%{http_code}' \
+  -F platform="$PLATFORM" -F tenant_id="$TENANT" -F schema=@"$RAW/bundle.tar.gz" "$BASE/register")"
+[[ "$code" == 200 ]] || die "register answered $code: $(cat "$RAW/register.json")"
+[[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$DB'")" ]] || die "register did not create $DB: $(cat "$RAW/register.json")"
+
+log "seeding $ROWS rows"
+psql_q "INSERT INTO items (name, category, price, created_at)
+        SELECT 'item ' || g, 'c' || (1 + (g - 1) % $CATEGORIES), round((g % 1000) * 0.37 + 1, 2),
+               timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute'
+        FROM generate_series(1, $ROWS) AS g" "$DB" >/dev/null
+psql_q "ANALYZE items" "$DB" >/dev/null
+read -r n_rows max_id n_cat < <(psql_q "SELECT count(*), max(id), count(*) FILTER (WHERE category = '$CATEGORY') FROM items" "$DB" | tr '|' ' ')
+[[ "$n_rows" == "$ROWS" && "$max_id" == "$ROWS" ]] || die "seeding: $n_rows rows, max id $max_id (expected $ROWS, ids 1..$ROWS)"
+(( n_cat >= 50 )) || die "seeding: category $CATEGORY has $n_cat rows, the list needs 50"
+
+JWT="$(make_jwt)"
+printf '%s' "$JWT" | cut -d. -f2 | tr '_-' '/+' | { b=$(cat); while (( ${#b} % 4 )); do b+="="; done; echo "$b"; } |
+  openssl base64 -d -A >"$RAW/jwt-claims.json"
+log "JWT claims: $(cat "$RAW/jwt-claims.json")"
+
+# ---- 2. every request once, Cairn then PostGraphile ---------------------------------------------
+auth=(-H "Authorization: Bearer $JWT" -H "x-tenant-id: $TENANT")
+create=(-H 'Content-Type: application/json' -d '{"name":"x","category":"c1","price":1.5}' "$BASE/v1/items")
+check_cairn() {
+  local n key code created_id
+  log "checking Cairn's requests"
+  check cairn-get 200 "${auth[@]}" "$BASE/v1/items/42"
+  body_has cairn-get '"id":"?42"?[,}]' "not the row with id 42"
+  check cairn-list 200 "${auth[@]}" "$BASE/v1/items?$LIST_QUERY"
+  body_has cairn-list '"data":\[' "no data array"
+  body_has cairn-list '"page":' "no page object"
+  n="$(count_in cairn-list "\"category\":\"$CATEGORY\"")"
+  [[ "$n" == 50 ]] || die "check cairn-list: $n rows of category $CATEGORY, expected 50: $(head -c 2000 "$RAW/check-cairn-list.json")"
+  key="check-$(openssl rand -hex 8)"
+  check cairn-create-idem 201 "${auth[@]}" -H "Idempotency-Key: $key" "${create[@]}"
+  body_has cairn-create-idem '"name":"x"' "not the created row"
+  created_id="$({ grep -Eo '"id":"?[0-9]+' "$RAW/check-cairn-create-idem.json" || true; } | head -1 | grep -Eo '[0-9]+$' || true)"
+  [[ -n "$created_id" ]] || die "check cairn-create-idem: no id in the answer: $(head -c 2000 "$RAW/check-cairn-create-idem.json")"
+  # The same key again must give the same row, not a second one: otherwise the key was not recorded.
+  code="$(curl -s -o "$RAW/check-cairn-create-replay.json" -w '%{http_code}' "${auth[@]}" -H "Idempotency-Key: $key" "${create[@]}")"
+  [[ "$code" == 2* ]] && grep -Eq "\"id\":\"?$created_id\"?[,}]" "$RAW/check-cairn-create-replay.json" ||
+    die "check cairn-create-replay: the same Idempotency-Key again answered $code, not row $created_id: $(head -c 2000 "$RAW/check-cairn-create-replay.json")"
+  check idempotency-optional 200 -X PUT -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+    -d '{"idempotency":"optional"}' "$BASE/admin/platforms/$PLATFORM/data-api"
+  check cairn-create 201 "${auth[@]}" "${create[@]}"
+  body_has cairn-create '"name":"x"' "not the created row"
+}
+if [[ "$SKIP_CAIRN" == 1 ]]; then
+  log "SKIP_CAIRN=1: Cairn's data API is neither checked nor measured"
+else
+  check_cairn
+fi
+
+log "starting PostGraphile $gql_version"
+start_postgraphile
+gql_get_body='{"query":"query ItemById($id: BigInt!) { itemById(id: $id) { id name category price createdAt } }","variables":{"id":"42"}}'
+gql_list_body="{\"query\":\"{ allItems(condition: {category: \\\"$CATEGORY\\\"}, first: 50) { nodes { id name category price createdAt } } }\"}"
+check gql-get 200 -H 'Content-Type: application/json' -d "$gql_get_body" "$GQL"
+body_has gql-get '"itemById":\{"id":"42"' "not the row with id 42"
+check gql-list 200 -H 'Content-Type: application/json' -d "$gql_list_body" "$GQL"
+grep -q '"errors"' "$RAW/check-gql-list.json" && die "check gql-list: $(head -c 2000 "$RAW/check-gql-list.json")"
+n="$(count_in gql-list "\"category\":\"$CATEGORY\"")"
+[[ "$n" == 50 ]] || die "check gql-list: $n rows of category $CATEGORY, expected 50: $(head -c 2000 "$RAW/check-gql-list.json")"
+
+# ---- 3. load: PostGraphile first (Cairn idle), then Cairn (PostGraphile stopped) ----------------
+scenario gql-get gql-get "$GQL"
+scenario gql-list gql-list "$GQL"
+stop_postgraphile
+if [[ "$SKIP_CAIRN" != 1 ]]; then
+  scenario cairn-get cairn-get "$BASE/v1/items/1"
+  scenario cairn-list cairn-list "$BASE/v1/items?$LIST_QUERY"
+  # Creates last: they grow the table (category c1, so the list above is unaffected).
+  scenario cairn-create cairn-create "$BASE/v1/items"
+  scenario cairn-create-idem cairn-create-idem "$BASE/v1/items"
+fi
+
+# ---- collect the numbers -----------------------------------------------------------------------
+health_after="$(curl -s "$BASE/health")"
+# Tables of the outbox and of idempotency keys, wherever Cairn keeps them, with their row counts.
+side_tables=""
+for d in "$DB" "$CONTROL_DB"; do
+  while IFS='|' read -r t; do
+    [[ -n "$t" ]] || continue
+    side_tables+="${side_tables:+, }$d: $t $(psql_q "SELECT count(*) FROM $t" "$d") rows"
+  done < <(psql_q "SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables
+                   WHERE table_name ~* 'outbox|idempot' ORDER BY 1" "$d")
+done
+items_after="$(psql_q "SELECT count(*) FROM items" "$DB")"
+stop_gateway
+gw_warnings="$(grep -cE ' (WARN|ERROR) ' "$RAW/gateway.log" || true)"
+gw_warning_lines="$(grep -hE ' (WARN|ERROR) ' "$RAW/gateway.log" | cut -d' ' -f2- | sort | uniq -c | sort -rn | head -5 || true)"
+
+all=(gql-get gql-list cairn-get cairn-list cairn-create cairn-create-idem)
+measured=()
+declare -A RPS P50 P99 REQS CPU_SRV CPU_PG BUSY
+for s in "${all[@]}"; do
+  RPS[$s]="–"; P50[$s]="–"; P99[$s]="–"; REQS[$s]=0
+  [[ -f "$RAW/$s.txt" ]] || continue
+  measured+=("$s")
+  RPS[$s]="$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$RAW/$s.txt")"
+  P50[$s]="$(awk '/^latency_us p50 / { printf "%.2f", $3 / 1000 }' "$RAW/$s.txt")"
+  P99[$s]="$(awk '/^latency_us p99 / { printf "%.2f", $3 / 1000 }' "$RAW/$s.txt")"
+  REQS[$s]="$(awk '/^requests / { print $2 }' "$RAW/$s.txt")"
+  read -r CPU_SRV[$s] CPU_PG[$s] BUSY[$s] < <(awk -v ops="${REQS[$s]}" -v hz="$CLK_TCK" -v ncpu="$(nproc)" '{
+      if (ops <= 0) ops = 1
+      printf "%.0f %.0f %.0f\n", ($5 - $2) / hz / ops * 1e6, ($6 - $3) / hz / ops * 1e6,
+             ($4 - $1) / hz / ($9 * ncpu) * 100 }' "$RAW/$s.cpu")
+done
+ratio() { if [[ "$1" == – || "$2" == – ]]; then echo –; else calc "$1 / $2"; fi; }
+ratio_get="$(ratio "${RPS[cairn-get]}" "${RPS[gql-get]}")"
+ratio_list="$(ratio "${RPS[cairn-list]}" "${RPS[gql-list]}")"
+ratio_idem="$(ratio "${RPS[cairn-create-idem]}" "${RPS[cairn-create]}")"
+bold() { if [[ "$1" == – ]]; then echo –; else echo "**$1$2**"; fi; }
+verdict() { # RATIO: against the issue's target (≥ 2×) and goal (5×)
+  if [[ "$1" == – ]]; then echo "not measured"
+  elif awk "BEGIN { exit !($1 >= 5) }"; then echo "goal met (≥ 5×)"
+  elif awk "BEGIN { exit !($1 >= 2) }"; then echo "target met (≥ 2×), goal 5× not"
+  else echo "**target missed** (< 2×)"; fi
+}
+short=""
+(( DURATION < 20 || WARMUP < 20 )) && short="
+> **Short run** (DURATION=$DURATION, WARMUP=$WARMUP): the JVM is not warm and the numbers are noisy;
+> they show that the harness works, not how fast anything is.
+"
+
+# ---- the report --------------------------------------------------------------------------------
+{
+cat <<EOF
+# Cairn data API vs PostGraphile 4 — $(date '+%Y-%m-%d %H:%M %Z')
+$short$( [[ "$SKIP_CAIRN" == 1 ]] && printf '\n> **SKIP_CAIRN=1**: only PostGraphile was measured.\n')
+
+| | |
+|---|---|
+| Commit | \`$git_rev\` |
+| Machine | $(nproc) CPUs ($cpu_model), $mem_total RAM, $(uname -sr) |
+| Cairn | JDK: $jdk_version; MAX_CONNECTIONS_PER_POOL=$POOL_SIZE, MAX_TOTAL_CONNECTIONS=$MAX_TOTAL, JWT_SECRET (HS256) set, LOG_LEVEL=${LOG_LEVEL:-info}, CAIRN_JAVA_OPTS=${CAIRN_JAVA_OPTS:-(none)} |
+| PostGraphile | $gql_version on Node $node_version, NODE_ENV=production, $GQL_WORKERS process(es) × --max-pool-size $gql_pool |
+| PostgreSQL | $pg_version, $PGHOST:$PGPORT, database $DB ($ROWS rows in \`items\`, $CATEGORIES categories of $(( ROWS / CATEGORIES )) rows) |
+| Load | $({ wrk --version 2>&1 || true; } | head -1 | cut -d' ' -f1-2), $THREADS threads, $CLIENTS connections, ${WARMUP}s warm-up + ${DURATION}s measured per scenario |
+| Load before the run | $load_before (1/5/15 min)${busy_before:+; busy processes: $busy_before} |
+
+wrk, the server measured, PostgreSQL (and the idle other server) share the same $(nproc) CPUs.
+PostGraphile is measured first while Cairn is up but idle; it is stopped before Cairn is measured.
+
+## Summary
+
+Target (issue): Cairn ≥ 2× PostGraphile's throughput on reads; goal 5×.
+
+| Scenario | Cairn req/s | PostGraphile req/s | Ratio | Cairn p50 / p99 ms | PostGraphile p50 / p99 ms | |
+|---|---|---|---|---|---|---|
+| GET one row by primary key | ${RPS[cairn-get]} | ${RPS[gql-get]} | $(bold "$ratio_get" ×) | ${P50[cairn-get]} / ${P99[cairn-get]} | ${P50[gql-get]} / ${P99[gql-get]} | $(verdict "$ratio_get") |
+| List 50 rows, \`category = '$CATEGORY'\` | ${RPS[cairn-list]} | ${RPS[gql-list]} | $(bold "$ratio_list" ×) | ${P50[cairn-list]} / ${P99[cairn-list]} | ${P50[gql-list]} / ${P99[gql-list]} | $(verdict "$ratio_list") |
+| Create, plain (row + outbox) | ${RPS[cairn-create]} | – | | ${P50[cairn-create]} / ${P99[cairn-create]} | – | |
+| Create, idempotent (row + outbox + key) | ${RPS[cairn-create-idem]} | – | $(bold "$ratio_idem" "× plain") | ${P50[cairn-create-idem]} / ${P99[cairn-create-idem]} | – | |
+
+Every response of every run had the expected status (200, 201 for creates), no socket errors, and
+no GraphQL \`errors\`; the run fails otherwise.
+
+## CPU per request
+
+CPU time used during the measured run divided by the requests served. "Server" is the Cairn JVM
+or the PostGraphile Node process(es); PostgreSQL is the postmaster and every backend.
+
+| Run | Requests | Server µs/req | PostgreSQL µs/req | CPUs busy |
+|---|---|---|---|---|
+EOF
+for s in "${measured[@]}"; do
+  echo "| $s | ${REQS[$s]} | ${CPU_SRV[$s]} | ${CPU_PG[$s]} | ${BUSY[$s]} % |"
+done
+cat <<EOF
+
+Warm-up runs (not counted), req/s: $(for s in "${measured[@]}"; do
+  printf '%s %s\n' "$s" "$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$RAW/$s-warmup.txt")"; done | paste -sd';' | sed 's/;/; /g').
+
+## What each side does per request
+
+- **GET**: Cairn \`GET /v1/items/{id}\` with a random id 1..$ROWS, \`Authorization: Bearer <JWT>\`
+  (HS256, verified on every request) and \`x-tenant-id: $TENANT\`. PostGraphile:
+  \`POST /graphql\` \`query ItemById(\$id: BigInt!) { itemById(id: \$id) { id name category price createdAt } }\`
+  with the random id as a variable (one query document, as a production client sends it; PostGraphile
+  parses and validates it once and caches it), no authentication.
+- **List**: Cairn \`GET /v1/items?$LIST_QUERY\`
+  (\`where={"category":"$CATEGORY"}\`); PostGraphile
+  \`{ allItems(condition: {category: "$CATEGORY"}, first: 50) { nodes { id name category price createdAt } } }\`.
+  Both read the same 50 rows through the index on \`category\`.
+- **Create**: Cairn \`POST /v1/items\` \`{"name":"x","category":"c1","price":1.5}\` → 201 with the row.
+  Every create also writes an outbox row. "Plain" sends no \`Idempotency-Key\` (the platform's
+  data API is set to \`{"idempotency":"optional"}\` with \`PUT /admin/platforms/$PLATFORM/data-api\`);
+  "idempotent" sends a unique key per request (run prefix, wrk thread, counter), so every key is
+  recorded and none is a replay. Plain runs first, so the idempotent run starts on a table
+  larger by the plain runs' rows (warm-up and measured).
+- Before any load each request was sent once with curl and its status and body checked (also: the
+  same \`Idempotency-Key\` twice gives the same row).
+
+After the run: \`items\` has $items_after rows. Outbox / idempotency tables: ${side_tables:-none found by name}.
+Health at the end: \`$health_after\`. WARN/ERROR lines in the gateway log: $gw_warnings.
+$( [[ -n "$gw_warning_lines" ]] && printf '\n```\n%s\n```\n' "$gw_warning_lines")
+
+## Commands
+
+\`\`\`
+# Cairn
+$(printf '%s ' "${gateway_env[@]}" | sed -e "s/ADMIN_TOKEN=[^ ]*/ADMIN_TOKEN=…/" -e "s/JWT_SECRET=[^ ]*/JWT_SECRET=…/") ./cairn serve
+# PostGraphile
+NODE_ENV=production ${gql_cmd[*]}
+# load (each after a ${WARMUP}s warm-up of the same command; BENCH_JWT, BENCH_TENANT=$TENANT, BENCH_MAX_ID=$ROWS in the environment)
+$(for s in "${measured[@]}"; do echo "${WRK_CMD[$s]}"; done)
+\`\`\`
+
+Raw outputs: \`bench/results/$stamp/\`.
+EOF
+} >"$REPORT"
+sed -i "s#$root/##g" "$REPORT"
+
+log "report: $REPORT"
+cat "$REPORT"
