@@ -21,8 +21,6 @@ import java.util.Optional;
  */
 final class CallRoutes {
 
-    private static final io.helidon.http.HeaderName SERVER_TIMING = HeaderNames.create("Server-Timing");
-
     private final Services services;
 
     CallRoutes(Services services) {
@@ -50,11 +48,7 @@ final class CallRoutes {
             throw new UncheckedIOException("client went away while the result was streaming", e);
         }
         whole.ifPresent(body -> {
-            res.header(SERVER_TIMING, new StringBuilder(96)
-                    .append("parse;dur=").append(ms(parsed - started))
-                    .append(", route;dur=").append(ms(result.routeNanos()))
-                    .append(", plan;dur=").append(ms(result.planNanos()))
-                    .append(", execute;dur=").append(ms(result.executeNanos())).toString());
+            ServerTiming.send(res, parsed - started, result.routeNanos(), result.planNanos(), result.executeNanos());
             res.header(HeaderNames.CONTENT_TYPE, "application/json");
             res.send(body);
         });
@@ -76,12 +70,5 @@ final class CallRoutes {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         return res.outputStream();
-    }
-
-    /** Milliseconds with microsecond resolution, without String.format's cost on the hot path. */
-    private static String ms(long nanos) {
-        long micros = nanos / 1_000;
-        String fraction = Long.toString(1_000 + micros % 1_000).substring(1);
-        return micros / 1_000 + "." + fraction;
     }
 }

@@ -62,26 +62,32 @@ final class EntityRoutes {
     // ---- reads ---------------------------------------------------------------------------------------
 
     private void list(ServerRequest req, ServerResponse res) {
+        long started = System.nanoTime();
         DataScope scope = scope(req);
         ListArgs args = ListArgs.forList(query(req));
-        EntityBody body = new EntityBody(EntityBody.Shape.PAGE, args.take(), args.skip());
-        records.read(RequestIdentity.of(req)::principal, scope, new Operation.ListRows(entity(req), args), body);
-        send(res, 200, body.bytes());
+        read(req, res, started, scope, new Operation.ListRows(entity(req), args),
+                new EntityBody(EntityBody.Shape.PAGE, args.take(), args.skip()));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
+        long started = System.nanoTime();
         DataScope scope = scope(req);
-        EntityBody body = new EntityBody(EntityBody.Shape.ROW, 0, 0);
-        records.read(RequestIdentity.of(req)::principal, scope,
-                new Operation.GetRow(entity(req), rawSegment(req, 3), ListArgs.forGet(query(req))), body);
-        send(res, 200, body.bytes());
+        read(req, res, started, scope, new Operation.GetRow(entity(req), rawSegment(req, 3), ListArgs.forGet(query(req))),
+                new EntityBody(EntityBody.Shape.ROW, 0, 0));
     }
 
     private void search(ServerRequest req, ServerResponse res) {
+        long started = System.nanoTime();
         DataScope scope = scope(req);
         JsonNode json = Bodies.jsonObject(req, maxJsonBytes);
-        EntityBody body = new EntityBody(EntityBody.Shape.HITS, 0, 0);
-        records.read(RequestIdentity.of(req)::principal, scope, new Operation.SearchEmbedding(entity(req), json), body);
+        read(req, res, started, scope, new Operation.SearchEmbedding(entity(req), json),
+                new EntityBody(EntityBody.Shape.HITS, 0, 0));
+    }
+
+    private void read(ServerRequest req, ServerResponse res, long started, DataScope scope, Operation op, EntityBody body) {
+        long parsed = System.nanoTime();
+        Records.Stages stages = records.read(RequestIdentity.of(req)::principal, scope, op, body);
+        ServerTiming.send(res, parsed - started, stages.routeNanos(), stages.planNanos(), stages.executeNanos());
         send(res, 200, body.bytes());
     }
 

@@ -126,40 +126,56 @@ public final class Records {
 
     // ---- reads ---------------------------------------------------------------------------------------
 
+    /** How long each stage of a request took, for {@code Server-Timing}. */
+    public record Stages(long routeNanos, long planNanos, long executeNanos) {
+    }
+
     /** A list, a get or an embedding search, into the face's sink. */
-    public void read(Supplier<Principal> principal, DataScope scope, Operation op, PageSink sink) {
+    public Stages read(Supplier<Principal> principal, DataScope scope, Operation op, PageSink sink) {
+        long started = System.nanoTime();
         Target target = target(scope);
         Entity entity = authorize(principal, target, op.entity(), verb(op));
+        long routed = System.nanoTime();
         try {
-            readOnce(target, entity, op, sink);
+            return readOnce(target, entity, op, sink, routed - started);
         } catch (CairnException e) {
             if (!stale(e)) {
                 throw e;
             }
             Target fresh = target(scope, true); // a table or column changed outside Cairn: plan again, once
-            readOnce(fresh, fresh.entities().require(op.entity()), op, sink);
+            return readOnce(fresh, fresh.entities().require(op.entity()), op, sink, routed - started);
         }
     }
 
-    private void readOnce(Target target, Entity entity, Operation op, PageSink sink) {
+    private Stages readOnce(Target target, Entity entity, Operation op, PageSink sink, long routeNanos) {
         EntityPlanner.Scope planning = target.planning();
+        long started = System.nanoTime();
+        Query query;
+        RowSink rows;
+        Found found = null;
         switch (op) {
             case Operation.ListRows list -> {
                 EntityPlanner.ListPlan plan = EntityPlanner.list(entity, list.args(), planning);
-                run(target, plan.query(), new PageRows(sink, plan));
+                query = plan.query();
+                rows = new PageRows(sink, plan);
             }
             case Operation.GetRow get -> {
-                Query query = EntityPlanner.get(entity, get.id(), get.args(), planning);
-                Found found = new Found(sink);
-                run(target, query, found);
-                if (!found.any) {
-                    throw notFound(entity, get.id());
-                }
+                query = EntityPlanner.get(entity, get.id(), get.args(), planning);
+                found = new Found(sink);
+                rows = found;
             }
-            case Operation.SearchEmbedding search -> run(target, EntityPlanner.search(entity, search.body(), planning),
-                    new SearchRows(sink));
+            case Operation.SearchEmbedding search -> {
+                query = EntityPlanner.search(entity, search.body(), planning);
+                rows = new SearchRows(sink);
+            }
             default -> throw new IllegalArgumentException("not a read: " + op);
         }
+        long planned = System.nanoTime();
+        run(target, query, rows);
+        if (found != null && !found.any) {
+            throw notFound(entity, ((Operation.GetRow) op).id());
+        }
+        return new Stages(routeNanos, planned - started, System.nanoTime() - planned);
     }
 
     private void run(Target target, Query query, RowSink sink) {

@@ -37,7 +37,20 @@ public final class JwtVerifier {
 
     private static final Set<JWSAlgorithm> PUBLIC_KEY = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
+    /** A verified token is trusted again without its signature check for at most this long (and never past exp). */
+    private static final long REUSE_MILLIS = 60_000;
+    private static final int MAX_REMEMBERED = 10_000;
+
+    private record Verified(Principal.Jwt principal, long until) {
+    }
+
     private final List<DefaultJWTProcessor<SecurityContext>> processors;
+    /**
+     * Tokens verified lately, keyed by the whole token (signature included, so no other string
+     * matches): a service sends the same token on every request, and checking its signature and
+     * claims each time was a large part of a data-API read's CPU.
+     */
+    private final java.util.Map<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
     private JwtVerifier(List<DefaultJWTProcessor<SecurityContext>> processors) {
         this.processors = List.copyOf(processors);
@@ -58,10 +71,18 @@ public final class JwtVerifier {
 
     /** The token's principal; {@code 401 unauthorized} saying why when it is not valid. */
     public Principal.Jwt verify(String token) {
+        long now = System.currentTimeMillis();
+        Verified hit = verified.get(token);
+        if (hit != null && now < hit.until()) {
+            return hit.principal();
+        }
         String reason = "it is not a signed JWT";
         for (DefaultJWTProcessor<SecurityContext> processor : processors) {
             try {
-                return principal(processor.process(token, null));
+                JWTClaimsSet claims = processor.process(token, null);
+                Principal.Jwt principal = principal(claims);
+                remember(token, principal, claims, now);
+                return principal;
             } catch (ParseException e) {
                 reason = "it is not a signed JWT";
             } catch (BadJOSEException e) {
@@ -71,6 +92,13 @@ public final class JwtVerifier {
             }
         }
         throw CairnException.of(ErrorCode.UNAUTHORIZED, "the bearer token is not valid: " + reason);
+    }
+
+    private void remember(String token, Principal.Jwt principal, JWTClaimsSet claims, long now) {
+        if (verified.size() >= MAX_REMEMBERED) {
+            verified.clear(); // crude but bounded: a flood of distinct tokens only costs their checks again
+        }
+        verified.put(token, new Verified(principal, Math.min(now + REUSE_MILLIS, claims.getExpirationTime().getTime())));
     }
 
     private static DefaultJWTProcessor<SecurityContext> processor(JWSKeySelector<SecurityContext> keys,

@@ -88,6 +88,7 @@ class DataApiTest {
         assertThat(a.body().path("data").get(0).path("userId").asText()).isEqualTo("user-1");
         assertThat(a.body().path("data").get(0).path("createdAt").asText()).contains("T");
         assertThat(a.body().path("page").path("take").asInt()).isEqualTo(100);
+        assertThat(a.header("Server-Timing")).matches("parse;dur=[0-9.]+, route;dur=[0-9.]+, plan;dur=[0-9.]+, execute;dur=[0-9.]+");
     }
 
     @Test
