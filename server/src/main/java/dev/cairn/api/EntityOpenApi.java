@@ -32,7 +32,7 @@ final class EntityOpenApi {
             String ref = "#/components/schemas/" + schemaName(e);
             schemas.put(schemaName(e), schema(e, entities));
             Map<String, Object> collection = new LinkedHashMap<>();
-            collection.put("get", operation("list " + e.name(), "list", Map.of("type", "object", "properties", Map.of(
+            collection.put("get", operation("list " + e.name(), "200", Map.of("type", "object", "properties", Map.of(
                     "data", Map.of("type", "array", "items", Map.of("$ref", ref)),
                     "page", Map.of("type", "object")))));
             if (!e.readOnly()) {
@@ -43,8 +43,7 @@ final class EntityOpenApi {
             if (e.addressable()) {
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("parameters", List.of(Map.of("name", "id", "in", "path", "required", true,
-                        "description", "key values " + e.key().stream().map(c -> e.fieldOf(c).map(Entity.Field::name)
-                                .orElse(c.name())).toList() + ", each URI-encoded, joined by ':'",
+                        "description", "key values " + e.key().stream().map(e::nameOf).toList() + ", each URI-encoded, joined by ':'",
                         "schema", Map.of("type", "string"))));
                 one.put("get", operation("get one " + e.name(), "200", Map.of("$ref", ref)));
                 if (!e.readOnly()) {
@@ -69,8 +68,7 @@ final class EntityOpenApi {
     }
 
     private static Map<String, Object> operation(String summary, String status, Map<String, Object> schema) {
-        String code = status.equals("list") ? "200" : status;
-        return Map.of("summary", summary, "responses", Map.of(code, Map.of("description", "OK",
+        return Map.of("summary", summary, "responses", Map.of(status, Map.of("description", "OK",
                 "content", Map.of("application/json", Map.of("schema", schema)))));
     }
 

@@ -6,7 +6,6 @@ import dev.cairn.data.Idempotency;
 import dev.cairn.data.ListArgs;
 import dev.cairn.data.Operation;
 import dev.cairn.data.Records;
-import dev.cairn.entity.DataApiSettings;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
@@ -93,8 +92,7 @@ final class EntityRoutes {
 
     private void openApi(ServerRequest req, ServerResponse res) {
         DataScope scope = scope(req);
-        Records.Target target = records.target(scope);
-        RequestIdentity.of(req).principal(); // credentials checked by scope(); the document shows what they may reach
+        Records.Target target = records.target(scope); // every exposed entity, whatever the token's roles allow
         send(res, 200, Json.bytes(EntityOpenApi.document(target.entities(), records.retention())));
     }
 
@@ -178,20 +176,14 @@ final class EntityRoutes {
     }
 
     /**
-     * A write with its idempotency key (required unless the platform turned that off): the answer is
-     * stored with the key in the write's transaction, and a replay answers it again, marked.
+     * A write with its idempotency key ({@link Records} requires one unless the platform turned that
+     * off): the answer is stored with the key in the write's transaction, and a replay answers it
+     * again, marked.
      */
     private void write(ServerRequest req, ServerResponse res, JsonNode body, Operation op) {
         DataScope scope = scope(req);
         RequestIdentity identity = RequestIdentity.of(req);
-        DataApiSettings settings = records.settings(scope.platform());
-        Optional<String> header = req.headers().first(IDEMPOTENCY_KEY);
-        if (header.isEmpty() && settings.idempotencyRequired()) {
-            throw new CairnException(Problem.of(ErrorCode.IDEMPOTENCY_REQUIRED, "writes need an Idempotency-Key"
-                    + " header (a unique value per intended change; a retry sends the same one)")
-                    .with("field", "Idempotency-Key"));
-        }
-        Optional<Idempotency.Key> key = header.map(k -> Idempotency.key(k, req.prologue().method().text(),
+        Optional<Idempotency.Key> key = req.headers().first(IDEMPOTENCY_KEY).map(k -> Idempotency.key(k, req.prologue().method().text(),
                 req.path().rawPath(), scope.tenant(), identity.principal().actor(), body));
         Records.Written written = records.write(identity::principal, scope, op, key, results -> answer(op, results));
         Idempotency.Answer answer = written.answer();

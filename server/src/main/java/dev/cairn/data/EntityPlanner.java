@@ -227,15 +227,14 @@ final class EntityPlanner {
         writable(entity);
         Map<Tables.Column, Optional<String>> row = fields(entity, data, scope, "");
         entity.tenant().ifPresent(row::remove); // equal to the request's tenant (else fields() refused it): no change
-        if (row.isEmpty() && (data == null || !data.isObject() || data.isEmpty())) {
+        Optional<Tables.Column> tenantOnly = entity.tenant().filter(t -> row.isEmpty() && data.has(entity.nameOf(t)));
+        if (row.isEmpty() && tenantOnly.isEmpty()) {
             throw invalidBody("an update names at least one field");
         }
         SqlText s = new SqlText().add("WITH w AS (UPDATE ").table(entity.table().schema(), entity.table().name())
                 .add(" AS " + ALIAS + " SET ");
-        if (row.isEmpty()) { // only the tenant field, unchanged: still an update (it answers the row, writes the outbox)
-            Tables.Column any = entity.tenant().orElseThrow();
-            s.name(any.name()).add(" = ").column(ALIAS, any.name());
-        }
+        // only the tenant field, unchanged: still an update (it answers the row, writes the outbox)
+        tenantOnly.ifPresent(t -> s.name(t.name()).add(" = ").column(ALIAS, t.name()));
         int i = 0;
         for (Map.Entry<Tables.Column, Optional<String>> e : row.entrySet()) {
             s.add(i++ == 0 ? "" : ", ").name(e.getKey().name()).add(" = ").bind(e.getValue());
@@ -305,14 +304,12 @@ final class EntityPlanner {
     private static void required(Entity entity, Map<Tables.Column, Optional<String>> row, String at) {
         for (Tables.Column c : entity.table().columns()) {
             if (c.required() && (!row.containsKey(c) || row.get(c).isEmpty())) {
-                String name = entity.fieldOf(c).map(Entity.Field::name).orElse(c.name());
-                throw FieldValues.invalid(at + name, "is required");
+                throw FieldValues.invalid(at + entity.nameOf(c), "is required");
             }
         }
         for (Map.Entry<Tables.Column, Optional<String>> e : row.entrySet()) {
             if (e.getKey().notNull() && e.getValue().isEmpty()) {
-                throw FieldValues.invalid(at + entity.fieldOf(e.getKey()).map(Entity.Field::name).orElse(e.getKey().name()),
-                        "cannot be null");
+                throw FieldValues.invalid(at + entity.nameOf(e.getKey()), "cannot be null");
             }
         }
     }
@@ -331,7 +328,7 @@ final class EntityPlanner {
         List<String> values = CompositeId.parse(rawId, entity);
         for (int i = 0; i < values.size(); i++) {
             Tables.Column column = entity.key().get(i);
-            String field = entity.key().size() == 1 ? "id" : entity.fieldOf(column).map(Entity.Field::name).orElse(column.name());
+            String field = entity.key().size() == 1 ? "id" : entity.nameOf(column);
             s.add(i == 0 ? " WHERE " : " AND ").column(ALIAS, column.name()).add(" = ")
                     .bind(scope.values().keyText(values.get(i), column, field));
         }

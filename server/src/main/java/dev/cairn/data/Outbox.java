@@ -59,21 +59,16 @@ public final class Outbox {
     private Outbox() {
     }
 
-    /** Creates the tables if they are missing, under the database's deploy lock (DDL never races DDL). */
+    /**
+     * Creates the tables if they are missing, under the database's deploy lock (DDL never races
+     * DDL). The connection must be in a transaction.
+     */
     static void install(Connection c) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
+        Locks.DEPLOY.acquire(c, "0");
         try (Statement st = c.createStatement()) {
-            Locks.DEPLOY.acquire(c, "0");
             for (String ddl : DDL) {
                 st.execute(ddl);
             }
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
         }
     }
 

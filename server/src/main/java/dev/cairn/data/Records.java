@@ -3,7 +3,6 @@ package dev.cairn.data;
 import dev.cairn.catalog.Catalog;
 import dev.cairn.catalog.CatalogCache;
 import dev.cairn.codec.FieldValues;
-import dev.cairn.codec.ValueWriters.ValueWriter;
 import dev.cairn.entity.DataApiSettings;
 import dev.cairn.entity.Entities;
 import dev.cairn.entity.Entity;
@@ -77,11 +76,6 @@ public final class Records {
     /** How long idempotency keys are kept (published in the API description). */
     public Duration retention() {
         return retention;
-    }
-
-    /** The platform's settings (the defaults until it sets some). */
-    public DataApiSettings settings(String platform) {
-        return settings.get(platform);
     }
 
     /**
@@ -205,12 +199,18 @@ public final class Records {
 
     /**
      * A create, update, delete or transaction, in one transaction with its outbox rows and (when
-     * given) its idempotency key. {@code render} turns each op's rows (JSON objects) into the answer,
+     * given) its idempotency key; {@code 400 idempotency_required} without one where the platform
+     * requires it. {@code render} turns each op's rows (JSON objects) into the answer,
      * which is stored with the key before the commit.
      */
     public Written write(Supplier<Principal> principal, DataScope scope, Operation op, Optional<Idempotency.Key> key,
                          Function<List<List<String>>, Idempotency.Answer> render) {
         Target target = target(scope);
+        if (key.isEmpty() && target.entities().settings().idempotencyRequired()) {
+            throw new CairnException(Problem.of(ErrorCode.IDEMPOTENCY_REQUIRED, "writes need an Idempotency-Key"
+                    + " header (a unique value per intended change; a retry sends the same one)")
+                    .with("field", "Idempotency-Key"));
+        }
         List<Operation> ops = op instanceof Operation.Transact t ? t.ops() : List.of(op);
         if (ops.isEmpty()) {
             throw EntityPlanner.invalidBody("a transaction has at least one op");
@@ -334,7 +334,10 @@ public final class Records {
             return;
         }
         if (!Outbox.installed(c)) {
-            Outbox.install(c);
+            Executor.inTransaction(c, database, () -> {
+                Outbox.install(c);
+                return null;
+            });
         }
         installed.add(database);
     }
@@ -402,10 +405,6 @@ public final class Records {
         final List<String> rows = new ArrayList<>();
 
         @Override
-        public void begin(List<String> columns, List<ValueWriter> writers, long startedNanos) {
-        }
-
-        @Override
         public void row(String[] values) {
             rows.add(values[0]);
         }
@@ -427,10 +426,6 @@ public final class Records {
         PageRows(PageSink sink, EntityPlanner.ListPlan plan) {
             this.sink = sink;
             this.plan = plan;
-        }
-
-        @Override
-        public void begin(List<String> columns, List<ValueWriter> writers, long startedNanos) {
         }
 
         @Override
@@ -474,10 +469,6 @@ public final class Records {
         }
 
         @Override
-        public void begin(List<String> columns, List<ValueWriter> writers, long startedNanos) {
-        }
-
-        @Override
         public void row(String[] values) throws IOException {
             any = true;
             sink.row(values[0], Optional.empty());
@@ -497,10 +488,6 @@ public final class Records {
 
         SearchRows(PageSink sink) {
             this.sink = sink;
-        }
-
-        @Override
-        public void begin(List<String> columns, List<ValueWriter> writers, long startedNanos) {
         }
 
         @Override

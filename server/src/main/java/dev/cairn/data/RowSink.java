@@ -17,7 +17,9 @@ public interface RowSink {
      * @param writers      a JSON writer per column, from the type codec
      * @param startedNanos when execution began ({@link System#nanoTime()}), for an execution time
      */
-    void begin(List<String> columns, List<ValueWriter> writers, long startedNanos) throws IOException;
+    default void begin(List<String> columns, List<ValueWriter> writers, long startedNanos) throws IOException {
+        // a sink that reads rows by position needs neither names nor writers
+    }
 
     /** One row: PostgreSQL's text per column, {@code null} for SQL NULL. The array is the sink's to keep. */
     void row(String[] values) throws IOException;

@@ -144,13 +144,15 @@ final class Where {
             Map.Entry<String, JsonNode> e = it.next();
             String op = e.getKey();
             JsonNode v = e.getValue();
+            // not: null is IS NOT NULL; not: v is NOT (field = v), which (SQL's three-valued logic) leaves out NULL rows
             switch (op) {
                 case "mode" -> {
                 }
                 case "equals" -> parts.add(equals(field, target, v, insensitive));
                 case "not" -> parts.add(v.isObject()
                         ? new SqlText().add("NOT ").append(operators(field, v))
-                        : negate(equals(field, target, v, insensitive), v));
+                        : v.isNull() ? new SqlText().append(target).add(" IS NOT NULL")
+                        : new SqlText().add("NOT (").append(equals(field, target, v, insensitive)).add(")"));
                 case "in", "notIn" -> parts.add(in(field, target, v, op.equals("notIn"), insensitive));
                 case "lt", "lte", "gt", "gte" -> parts.add(compare(target, field, v, COMPARISONS.get(op)));
                 default -> {
@@ -187,15 +189,6 @@ final class Where {
             return new SqlText().add("lower(").append(target).add(") = lower(").bind(text).add("::text)");
         }
         return new SqlText().append(target).add(" = ").bind(text);
-    }
-
-    /** {@code not: null} is IS NOT NULL; {@code not: v} also keeps rows where the field is NULL (as Prisma does not, but SQL users expect). */
-    private static SqlText negate(SqlText condition, JsonNode v) {
-        if (v.isNull()) {
-            String sql = condition.sql();
-            return new SqlText().add(sql.substring(0, sql.length() - " IS NULL".length())).add(" IS NOT NULL");
-        }
-        return new SqlText().add("NOT (").append(condition).add(")");
     }
 
     private SqlText in(Entity.Field field, SqlText target, JsonNode list, boolean negated, boolean insensitive) {

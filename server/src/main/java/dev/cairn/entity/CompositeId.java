@@ -36,7 +36,7 @@ public final class CompositeId {
         if (segments.size() != entity.key().size()) {
             throw new CairnException(Problem.of(ErrorCode.VALIDATION_ERROR, "invalid composite identifier: "
                     + entity.name() + " is identified by " + entity.key().size() + " value(s) ("
-                    + String.join(", ", entity.key().stream().map(c -> entity.fieldOf(c).map(Entity.Field::name).orElse(c.name())).toList())
+                    + String.join(", ", entity.key().stream().map(entity::nameOf).toList())
                     + "), URI-encoded and joined by ':'").with("entity", entity.name()).with("field", "id"));
         }
         return segments.stream().map(CompositeId::decode).toList();

@@ -34,11 +34,6 @@ public record Entities(Map<String, Entity> byName, List<String> ambiguous, DataA
         return enumLabels.getOrDefault(type, List.of());
     }
 
-    public static Entities of(Tables tables, Naming naming) {
-        return of(tables, new DataApiSettings(naming, DataApiSettings.Tenancy.DATABASE, "tenant_id", true, true,
-                Map.of()));
-    }
-
     /**
      * What the settings expose: hidden tables and fields left out; under row tenancy, only tables
      * that hold the tenant column (a table without one would be every tenant's).

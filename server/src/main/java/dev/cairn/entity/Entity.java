@@ -77,8 +77,13 @@ public record Entity(String name, Tables.Table table, List<Field> fields, List<T
         return !key.isEmpty();
     }
 
-    /** The field a key column is shown as, if it is shown. */
+    /** The field a column is shown as, if it is shown. */
     public Optional<Field> fieldOf(Tables.Column column) {
         return fields.stream().filter(f -> f.column().name().equals(column.name())).findFirst();
+    }
+
+    /** How errors and descriptions name a column: its field name, or the column name when it is hidden. */
+    public String nameOf(Tables.Column column) {
+        return fieldOf(column).map(Field::name).orElse(column.name());
     }
 }

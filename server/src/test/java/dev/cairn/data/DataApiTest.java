@@ -130,6 +130,10 @@ class DataApiTest {
         assertThat(a.body().path("id").asText()).isEqualTo("user-1:conv-1");
         assertThat(Pg.scalar(database, "SELECT aggregate_id FROM cairn.outbox WHERE aggregate_type = 'conversations'"
                 + " AND type = 'updated' ORDER BY seq DESC LIMIT 1")).isEqualTo("user-1:conv-1");
+        // the composite id a client read back names no column: nothing to update
+        Http.Answer idOnly = http.json("PATCH", "/v1/conversations/user-1:conv-1", Map.of("id", "user-1:conv-1"), write());
+        assertThat(idOnly.status()).as(idOnly.raw()).isEqualTo(400);
+        assertThat(idOnly.body().path("error").asText()).isEqualTo("validation_error");
     }
 
     @Test

@@ -24,9 +24,12 @@ class EntitiesTest {
                 List.of(), List.of(), Optional.empty());
     }
 
+    private static final DataApiSettings DEFAULTS = DataApiSettings.defaults();
+
     private static Entities entities(Naming naming, Tables.Table... tables) {
         return Entities.of(new Tables(Arrays.stream(tables).collect(java.util.stream.Collectors.toMap(
-                Tables.Table::key, t -> t)), Map.of()), naming);
+                Tables.Table::key, t -> t)), Map.of()), new DataApiSettings(naming, DEFAULTS.tenancy(),
+                DEFAULTS.tenantColumn(), DEFAULTS.idempotencyRequired(), DEFAULTS.defaultAllow(), DEFAULTS.entities()));
     }
 
     @Test
