@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
-import dev.cairn.testing.TestGateway;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,30 +20,24 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** /openapi.json and /docs against a real gateway, and docs/errors.md against ErrorCode and HttpErrors. */
 class OpenApiTest {
 
-    private static TestGateway gateway;
-    private static Http http;
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
+    private static final Http http = gateway.http();
     private static JsonNode doc;
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start();
-        http = gateway.http();
         Http.Answer a = http.get("/openapi.json");
         assertThat(a.status()).as(a.toString()).isEqualTo(200);
         assertThat(a.header("content-type")).startsWith("application/json");
         doc = a.body();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     @Test

@@ -3,14 +3,14 @@ package dev.cairn.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.testing.Bundles;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Pg;
-import dev.cairn.testing.TestGateway;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The catalog learns a database's tables as the data faces need them, read from a real database
@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
  */
 class TablesTest {
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
     private static Tables tables;
     private static String database;
 
     @BeforeAll
     static void deploy() throws Exception {
-        gateway = TestGateway.start();
         String platform = gateway.platform();
         assertThat(gateway.http().register(platform, null, Bundles.tarGz(Bundles.fixture("panorama"))).status())
                 .isEqualTo(200);
@@ -33,11 +33,6 @@ class TablesTest {
         try (Connection c = Pg.connect(database)) {
             tables = CatalogLoader.load(c, database, CatalogLoader.builtinTypes(c)).tables();
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     private static Tables.Table table(String name) {

@@ -7,6 +7,7 @@ import dev.cairn.compat.GatewayClientRules.GatewayException;
 import dev.cairn.compat.PhpWire.Field;
 import dev.cairn.compat.PhpWire.Reply;
 import dev.cairn.testing.Bundles;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Pg;
 import dev.cairn.testing.TestGateway;
 import java.nio.file.Files;
@@ -16,9 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cairn judged by the StoneScript gateway's real clients' own rules: stonescriptdb-gateway-client
@@ -36,18 +37,13 @@ class StoneScriptClientCompatibilityTest {
             .resolve("stonescript-real/stonescriptdb-gateway-sample-todos-app");
     private static final String[] ADMIN = {"Authorization", "Bearer " + TestGateway.ADMIN_TOKEN};
 
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
     private static PhpWire php;
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start();
         php = new PhpWire(gateway.port());
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     // ---- GatewayClient 1.0 (v1 routes) ---------------------------------------------------------

@@ -4,36 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.testing.Bundles;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
-import dev.cairn.testing.TestGateway;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /call: binding, overloads, every type decoded to JSON, errors by SQLSTATE, streaming. */
 class CallTest {
 
-    private static TestGateway gateway;
-    private static Http http;
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start(Map.of("STATEMENT_TIMEOUT_MS", "1500"));
+    private static final Http http = gateway.http();
     private static String platform;
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start(Map.of("STATEMENT_TIMEOUT_MS", "1500"));
-        http = gateway.http();
         platform = gateway.platform();
         Http.Answer a = http.register(platform, null, Bundles.tarGz(Bundles.fixture("calls")));
         assertThat(a.status()).as(a.toString()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     private static Http.Answer call(String function, Object params) {

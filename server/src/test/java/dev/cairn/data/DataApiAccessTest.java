@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.cairn.testing.Bundles;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Jwts;
 import dev.cairn.testing.Pg;
@@ -15,9 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who may reach which rows through the data API: tokens (forged, expired, unsigned, misaddressed),
@@ -28,20 +28,15 @@ class DataApiAccessTest {
 
     private static final String AUDIENCE = "cairn-data";
     private static final String ADMIN = "Bearer " + TestGateway.ADMIN_TOKEN;
-    private static TestGateway gateway;
-    private static Http http;
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start(env());
+    private static final Http http = gateway.http();
 
-    @BeforeAll
-    static void start() {
+    /** HS256 tokens as in the other data-API tests, and an audience they must name. */
+    private static Map<String, String> env() {
         Map<String, String> env = new HashMap<>(Jwts.env());
         env.put("JWT_AUDIENCE", AUDIENCE);
-        gateway = TestGateway.start(env);
-        http = gateway.http();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
+        return env;
     }
 
     private static String token(String platform, String tenant, List<String> roles) {

@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.testing.Bundles;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Jwts;
 import dev.cairn.testing.Pg;
-import dev.cairn.testing.TestGateway;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The data API against the Panorama gateway's own test cases, ported onto the {@code panorama}
@@ -27,15 +27,14 @@ import org.junit.jupiter.api.Test;
 class DataApiTest {
 
     static final String TENANT = "tenant-test";
-    private static TestGateway gateway;
-    private static Http http;
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start(Jwts.env());
+    private static final Http http = gateway.http();
     private static String platform;
     private static String database;
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start(Jwts.env());
-        http = gateway.http();
         platform = gateway.platform();
         assertThat(http.register(platform, TENANT, Bundles.tarGz(Bundles.fixture("panorama"))).status()).isEqualTo(200);
         database = platform + "_" + TENANT;
@@ -53,11 +52,6 @@ class DataApiTest {
                 """);
         // the first write makes the data API's own tables (cairn.outbox, cairn.idempotency)
         assertThat(http.postJson("/v1/users", Map.of("userId", "first", "tenantId", TENANT), write()).status()).isEqualTo(201);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     static String[] auth(String... more) {

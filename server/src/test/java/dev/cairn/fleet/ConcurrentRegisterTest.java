@@ -3,6 +3,7 @@ package dev.cairn.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.testing.Bundles;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
 import dev.cairn.testing.TestGateway;
@@ -12,24 +13,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The StoneScript gateway let two concurrent registrations deploy into one database and drop it. */
 class ConcurrentRegisterTest {
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
 
     @Test
     void ten_concurrent_registers_of_one_platform_give_one_200_and_nine_409s_and_keep_the_database() throws Exception {

@@ -3,36 +3,25 @@ package dev.cairn.fleet;
 import static dev.cairn.fleet.MigrateTest.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
 import dev.cairn.testing.Schema;
-import dev.cairn.testing.TestGateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Functions, migrations, seeders and adoption on an existing database; concurrent migrates. */
 class MigrateObjectsTest {
 
-    private static TestGateway gateway;
-    private static Http http;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-        http = gateway.http();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
+    private static final Http http = gateway.http();
 
     private String registered(Schema schema) {
         String platform = gateway.platform();

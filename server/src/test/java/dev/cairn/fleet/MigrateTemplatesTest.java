@@ -2,15 +2,14 @@ package dev.cairn.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
 import dev.cairn.testing.Schema;
-import dev.cairn.testing.TestGateway;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A migrate reads what the target content looks like off a template built from it, but only a
@@ -19,19 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class MigrateTemplatesTest {
 
-    private static TestGateway gateway;
-    private static Http http;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-        http = gateway.http();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
+    private static final Http http = gateway.http();
 
     private static Http.Answer upload(String platform, Schema schema) {
         Map<String, Object> form = new LinkedHashMap<>();

@@ -3,34 +3,22 @@ package dev.cairn.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
 import dev.cairn.testing.Schema;
-import dev.cairn.testing.TestGateway;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** v1 {@code /migrate} of one tenant database: the plan, its safety classes, dry runs. */
 class MigrateTest {
 
-    private static TestGateway gateway;
-    private static Http http;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-        http = gateway.http();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
+    private static final Http http = gateway.http();
 
     static Http.Answer migrate(Http http, String platform, String tenant, Schema schema, String... fields) {
         Map<String, Object> form = new LinkedHashMap<>();

@@ -3,13 +3,12 @@ package dev.cairn.fleet;
 import static dev.cairn.fleet.MigrateTest.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
 import dev.cairn.testing.Schema;
-import dev.cairn.testing.TestGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Migrating a database to the bundle it already holds: the cheap probe answers "unchanged"
@@ -18,19 +17,9 @@ import org.junit.jupiter.api.Test;
  */
 class NoOpMigrateTest {
 
-    private static TestGateway gateway;
-    private static Http http;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-        http = gateway.http();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
+    private static final Http http = gateway.http();
 
     private String registered() {
         String platform = gateway.platform();

@@ -4,14 +4,13 @@ import static dev.cairn.job.FleetJobTest.finished;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
-import dev.cairn.testing.TestGateway;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A no-op fleet migrate learns from the shared catalogs (database OIDs, routines the platform's
@@ -20,22 +19,12 @@ import org.junit.jupiter.api.Test;
  */
 class CatalogCheckTest {
 
-    private static TestGateway gateway;
-    private static Http http;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-        http = gateway.http();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
+    private static final Http http = gateway.http();
 
     private String platformWithTenants(int tenants) {
-        return FleetJobTest.platformWithTenants(gateway, tenants);
+        return FleetJobTest.platformWithTenants(gateway.http(), gateway.platform(), tenants);
     }
 
     private static Map<String, String> byDatabase(JsonNode job, String field) {

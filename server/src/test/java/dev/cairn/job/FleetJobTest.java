@@ -3,6 +3,7 @@ package dev.cairn.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
 import dev.cairn.testing.Schema;
@@ -12,27 +13,16 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The v2 registry routes, platform tokens, and fleet migrations as jobs. */
 class FleetJobTest {
 
-    private static TestGateway gateway;
-    private static Http http;
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
+    private static final Http http = gateway.http();
     private static final String[] ADMIN = {"Authorization", "Bearer " + TestGateway.ADMIN_TOKEN};
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-        http = gateway.http();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
 
     static Http.Answer upload(Http http, String platform, String schemaName, Schema schema, String... headers) {
         Map<String, Object> form = new LinkedHashMap<>();
@@ -66,13 +56,11 @@ class FleetJobTest {
     }
 
     private String platformWithTenants(int tenants) {
-        return platformWithTenants(gateway, tenants);
+        return platformWithTenants(gateway.http(), gateway.platform(), tenants);
     }
 
-    /** A v2 platform with schema {@code tenant} (the base schema) and databases {@code c0}, {@code c1}, ... */
-    static String platformWithTenants(TestGateway gateway, int tenants) {
-        Http http = gateway.http();
-        String platform = gateway.platform();
+    /** A v2 platform {@code platform} with schema {@code tenant} (the base schema) and databases {@code c0}, {@code c1}, ... */
+    static String platformWithTenants(Http http, String platform, int tenants) {
         assertThat(http.postJson("/platform/register", Map.of("platform", platform)).status()).isEqualTo(200);
         assertThat(upload(http, platform, "tenant", Schema.base()).status()).isEqualTo(200);
         for (int i = 0; i < tenants; i++) {
@@ -177,7 +165,7 @@ class FleetJobTest {
             throws Exception {
         String secret = "a-test-secret-that-is-at-least-32-bytes-long";
         try (TestGateway jwts = TestGateway.start(Map.of("JWT_SECRET", secret))) {
-            String platform = platformWithTenants(jwts, 0);
+            String platform = platformWithTenants(jwts.http(), jwts.platform(), 0);
             com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(
                     new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
                     new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("svc").claim("platform", platform)

@@ -3,6 +3,7 @@ package dev.cairn.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
 import dev.cairn.testing.Schema;
@@ -10,9 +11,8 @@ import dev.cairn.testing.TestGateway;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How {@code POST /v2/migrate-all} answers: the finished job (200) when it ends within
@@ -24,19 +24,9 @@ import org.junit.jupiter.api.Test;
 class MigrateAllAnswerTest {
 
     private static final int DEPLOY_LOCK = 0x43A10004;
-    private static TestGateway gateway;
-    private static Http http;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-        http = gateway.http();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start();
+    private static final Http http = gateway.http();
 
     /** The base schema with another body for {@code greet}: one function to replace per database. */
     private static Schema greetingChanged() {
@@ -51,7 +41,7 @@ class MigrateAllAnswerTest {
 
     @Test
     void a_small_fleet_gets_the_finished_job_at_once_with_the_body_polling_would_give() {
-        String platform = FleetJobTest.platformWithTenants(gateway, 3);
+        String platform = FleetJobTest.platformWithTenants(gateway.http(), gateway.platform(), 3);
         assertThat(FleetJobTest.upload(http, platform, "tenant", greetingChanged()).status()).isEqualTo(200);
 
         Http.Answer sync = http.postJson("/v2/migrate-all", tenants(platform));
@@ -86,7 +76,7 @@ class MigrateAllAnswerTest {
 
     @Test
     void prefer_respond_async_gets_the_job_id_at_once_among_other_preferences() throws Exception {
-        String platform = FleetJobTest.platformWithTenants(gateway, 1);
+        String platform = FleetJobTest.platformWithTenants(gateway.http(), gateway.platform(), 1);
 
         Http.Answer a = http.postJson("/v2/migrate-all", tenants(platform), "Prefer", "return=minimal, Respond-Async");
 
@@ -102,7 +92,7 @@ class MigrateAllAnswerTest {
     @Test
     void a_job_that_outlasts_the_bound_is_answered_with_its_id_and_polled_to_the_end() throws Exception {
         try (TestGateway quick = TestGateway.start(Map.of("MIGRATE_ALL_SYNC_SECS", "1"))) {
-            String platform = FleetJobTest.platformWithTenants(quick, 2);
+            String platform = FleetJobTest.platformWithTenants(quick.http(), quick.platform(), 2);
             assertThat(FleetJobTest.upload(quick.http(), platform, "tenant", greetingChanged()).status()).isEqualTo(200);
             Http.Answer started;
             // the canary's deploy lock is held, so the job cannot end within the bound
@@ -122,7 +112,7 @@ class MigrateAllAnswerTest {
 
     @Test
     void after_an_interrupted_job_the_next_start_is_answered_with_its_id_as_the_cli_expects() throws Exception {
-        String platform = FleetJobTest.platformWithTenants(gateway, 1);
+        String platform = FleetJobTest.platformWithTenants(gateway.http(), gateway.platform(), 1);
         String first = http.postJson("/v2/migrate-all", tenants(platform)).body().get("job_id").asText();
         // what a gateway killed in the middle of the job leaves, once the next process has looked at it
         Pg.execute(gateway.controlDatabase(), "UPDATE jobs SET status = 'interrupted' WHERE id = '" + first + "'");
@@ -138,7 +128,7 @@ class MigrateAllAnswerTest {
 
     @Test
     void a_blocked_fleet_carries_the_refused_plan_at_the_top_and_a_sentence_for_each_database() {
-        String platform = FleetJobTest.platformWithTenants(gateway, 3);
+        String platform = FleetJobTest.platformWithTenants(gateway.http(), gateway.platform(), 3);
         Schema withoutTags = Schema.base().put("tables/accounts.pssql", """
                 CREATE TABLE accounts (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL, active BOOL DEFAULT true,
                     score NUMERIC(10,2), kind mood);""");

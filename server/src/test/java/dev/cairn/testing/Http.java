@@ -36,14 +36,20 @@ public final class Http {
         }
     }
 
-    private final String base;
+    private final java.util.function.Supplier<String> base;
+
+    /** A client of a server whose port is known only once it started (see {@link ClassGateway}). */
+    public Http(java.util.function.IntSupplier port) {
+        this.base = () -> "http://127.0.0.1:" + port.getAsInt();
+    }
 
     public Http(int port) {
         this(port, "127.0.0.1");
     }
 
     public Http(int port, String host) {
-        this.base = "http://" + host + ":" + port;
+        String fixed = "http://" + host + ":" + port;
+        this.base = () -> fixed;
     }
 
     public Answer get(String path, String... headers) {
@@ -122,7 +128,7 @@ public final class Http {
     }
 
     private HttpRequest.Builder request(String path, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.get() + path)).timeout(Duration.ofSeconds(120));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
