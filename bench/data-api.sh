@@ -51,31 +51,14 @@ START_TIMEOUT=120                       # seconds to wait for Cairn's /health or
 LIST_QUERY="where=%7B%22category%22%3A%22$CATEGORY%22%7D&take=50"
 
 # ---- small helpers -----------------------------------------------------------------------------
-log() { printf '[data-api %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
-now_us() { echo "${EPOCHREALTIME/./}"; }
-psql_q() { psql -X -v ON_ERROR_STOP=1 -At -d "${2:-postgres}" -c "$1"; }
-calc() { awk "BEGIN { x = $1; printf \"%.2f\", x }"; }
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+BENCH_TAG=data-api
+source "$bench/lib.sh"   # log, die, now_us, psql_q, calc, port_taken, stop_process, stop_gateway, drop_databases
 
 # ---- cleanup -----------------------------------------------------------------------------------
 GW_PID=""
 GQL_PID=""
 OWN_DATABASES=0   # set once we know the databases we will drop are ours (they did not exist before)
 
-stop_process() { # PID NAME: SIGTERM, then SIGKILL after 30 s
-  local pid="$1" deadline
-  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$(( $(now_us) + 30000000 ))
-  while kill -0 "$pid" 2>/dev/null && (( $(now_us) < deadline )); do sleep 0.05; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$2 ($pid) did not stop in 30 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-stop_gateway() { [[ -z "$GW_PID" ]] || stop_process "$GW_PID" gateway; GW_PID=""; }
 # PostGraphile's cluster workers are children of its master process: they are stopped too, and
 # waited for, so that none still runs while Cairn is measured.
 stop_postgraphile() {
@@ -92,36 +75,6 @@ stop_postgraphile() {
     while [[ -r "/proc/$pid/stat" && "$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]] &&
           (( $(now_us) < deadline )); do sleep 0.05; done
   done
-}
-
-# Drops the benchdata_* databases, the templates the control database lists, the control database
-# and the platform's login role (PLATFORM_ROLES), as bench/run.sh does for its own names.
-drop_databases() {
-  local templates="" dbs="" roles="" db control="" role dropped
-  if [[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$CONTROL_DB'")" ]]; then
-    templates="$(psql_q "SELECT database_name FROM templates" "$CONTROL_DB" 2>/dev/null || true)"
-    roles="$(psql_q "SELECT role_name FROM platform_roles" "$CONTROL_DB" 2>/dev/null || true)"
-    dbs="$(psql_q "SELECT name FROM databases WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
-  fi
-  dbs="$(printf '%s\n%s\n' "$dbs" "$(psql_q "SELECT datname FROM pg_database WHERE datname LIKE '${PLATFORM}\_%'")" | sort -u)"
-  for db in $dbs; do
-    psql_q "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
-  done
-  for db in $templates; do
-    if [[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]]; then
-      psql_q "ALTER DATABASE \"$db\" WITH IS_TEMPLATE false" >/dev/null
-      psql_q "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
-    fi
-  done
-  if [[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$CONTROL_DB'")" ]]; then
-    psql_q "DROP DATABASE IF EXISTS \"$CONTROL_DB\" WITH (FORCE)" >/dev/null
-    control="$CONTROL_DB"
-  fi
-  for role in $roles; do
-    psql_q "DROP ROLE IF EXISTS \"$role\"" >/dev/null
-  done
-  dropped="$(echo $dbs $templates $control $roles)"
-  log "dropped: ${dropped:-nothing (no benchdata databases found)}"
 }
 
 cleanup() {

@@ -49,74 +49,13 @@ START_TIMEOUT=120                       # seconds to wait for the first 200 from
 MAX_ID=10000                            # rows in the bench bundle's users table
 
 # ---- small helpers -----------------------------------------------------------------------------
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
-now_us() { echo "${EPOCHREALTIME/./}"; }   # wall clock in microseconds, without forking
-psql_q() { psql -X -v ON_ERROR_STOP=1 -At -d "${2:-postgres}" -c "$1"; }
-
-# Percentiles of the numbers on stdin (one per line), nearest rank: prints "n min p50 p90 p99 max".
-stats() {
-  sort -g | awk '{ v[NR] = $1 }
-    function p(q,   r) { r = int(q / 100 * NR); if (r < q / 100 * NR) r++; if (r < 1) r = 1; return v[r] }
-    END { if (NR == 0) { print "0 - - - - -"; exit } print NR, v[1], p(50), p(90), p(99), v[NR] }'
-}
-
-# Fixed-point arithmetic through awk: calc '<expression>' prints the result with 2 decimals.
-calc() { awk "BEGIN { x = $1; printf \"%.2f\", x }"; }
+BENCH_TAG=bench
+source "$bench/lib.sh"   # log, die, now_us, psql_q, stats, calc, stop_gateway, drop_databases
 
 # ---- cleanup -----------------------------------------------------------------------------------
 GW_PID=""
 SAMPLER_PID=""
 OWN_DATABASES=0   # set once we know the databases we will drop are ours (they did not exist before)
-
-stop_gateway() {
-  [[ -n "$GW_PID" ]] || return 0
-  if kill -0 "$GW_PID" 2>/dev/null; then
-    kill -TERM "$GW_PID" 2>/dev/null || true
-    local deadline=$(( $(now_us) + 30000000 ))
-    while kill -0 "$GW_PID" 2>/dev/null && (( $(now_us) < deadline )); do sleep 0.01; done
-    if kill -0 "$GW_PID" 2>/dev/null; then
-      log "gateway $GW_PID did not stop in 30 s; killing it"
-      kill -KILL "$GW_PID" 2>/dev/null || true
-    fi
-  fi
-  wait "$GW_PID" 2>/dev/null || true   # SIGTERM makes the JVM exit with 143
-  GW_PID=""
-}
-
-# Drops the bench databases, the templates the control database lists, then the control database.
-drop_databases() {
-  local templates="" dbs roles=""
-  if [[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$CONTROL_DB'")" ]]; then
-    templates="$(psql_q "SELECT database_name FROM templates" "$CONTROL_DB" || true)"
-    roles="$(psql_q "SELECT role_name FROM platform_roles" "$CONTROL_DB" 2>/dev/null || true)"
-    dbs="$(psql_q "SELECT name FROM databases WHERE platform = '$PLATFORM'" "$CONTROL_DB" || true)"
-  fi
-  dbs="$(printf '%s\n%s\n' "${dbs:-}" "$(psql_q "SELECT datname FROM pg_database WHERE datname LIKE '${PLATFORM}\_%'")" | sort -u)"
-  local db
-  for db in $dbs; do
-    psql_q "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
-  done
-  for db in $templates; do
-    if [[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]]; then
-      psql_q "ALTER DATABASE \"$db\" WITH IS_TEMPLATE false" >/dev/null
-      psql_q "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
-    fi
-  done
-  local control=""
-  if [[ -n "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$CONTROL_DB'")" ]]; then
-    psql_q "DROP DATABASE IF EXISTS \"$CONTROL_DB\" WITH (FORCE)" >/dev/null
-    control="$CONTROL_DB"
-  fi
-  # The platform's role (PLATFORM_ROLES) owned the databases above; it goes last.
-  local role
-  for role in $roles; do
-    psql_q "DROP ROLE IF EXISTS \"$role\"" >/dev/null
-  done
-  local dropped
-  dropped="$(echo $dbs $templates $control $roles)"
-  log "dropped: ${dropped:-nothing (no bench databases found)}"
-}
 
 cleanup() {
   local rc=$?
@@ -154,9 +93,7 @@ for tool in wrk pgbench psql curl tar awk; do
 done
 [[ -x "$JAVA_HOME/bin/java" ]] || die "no JDK at $JAVA_HOME (set JAVA_HOME_BENCH)"
 psql_q "SELECT 1" >/dev/null || die "cannot connect to PostgreSQL at $PGUSER@$PGHOST:$PGPORT"
-if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-  die "port $PORT is in use (set PORT)"
-fi
+port_taken "$PORT" && die "port $PORT is in use (set PORT)"
 leftovers="$(psql_q "SELECT string_agg(datname, ' ') FROM pg_database
                      WHERE datname = '$CONTROL_DB' OR datname LIKE '${PLATFORM}\_%'")"
 [[ -z "$leftovers" ]] || die "databases from an earlier run exist ($leftovers): run bench/run.sh cleanup first"

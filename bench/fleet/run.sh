@@ -48,89 +48,17 @@ BASE="http://127.0.0.1:$PORT"
 START_TIMEOUT=180                       # seconds to wait for the first 200 from /health
 
 # ---- small helpers -----------------------------------------------------------------------------
-log() { printf '[fleet %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
-now_us() { echo "${EPOCHREALTIME/./}"; }   # wall clock in microseconds, without forking
+BENCH_TAG=fleet
+source "$bench/lib.sh"   # log, die, now_us, psql_q, stats, calc, stop_gateway, drop_databases
 now_ms() { local t="${EPOCHREALTIME/./}"; echo "${t:0:${#t}-3}"; }
-psql_q() { psql -X -v ON_ERROR_STOP=1 -At -d "${2:-postgres}" -c "$1"; }
-
-# Percentiles of the numbers on stdin (one per line), nearest rank: prints "n min p50 p90 p99 max".
-stats() {
-  sort -g | awk '{ v[NR] = $1 }
-    function p(q,   r) { r = int(q / 100 * NR); if (r < q / 100 * NR) r++; if (r < 1) r = 1; return v[r] }
-    END { if (NR == 0) { print "0 - - - - -"; exit } print NR, v[1], p(50), p(90), p(99), v[NR] }'
-}
-
-# Fixed-point arithmetic through awk: calc '<expression>' prints the result with 2 decimals.
-calc() { awk "BEGIN { x = $1; printf \"%.2f\", x }"; }
 secs() { calc "$1 / 1000"; }   # ms -> s with 2 decimals
 
 # ---- cleanup -----------------------------------------------------------------------------------
 GW_PID=""
 SAMPLER_PID=""
+GW_STOP_SECS=60   # a gateway with a thousand pools takes longer to close
 BG_PID=""         # a long step run in the background (so that signals are handled at once)
 OWN_DATABASES=0   # set once we know the databases we will drop are ours (they did not exist before)
-
-stop_gateway() {
-  [[ -n "$GW_PID" ]] || return 0
-  if kill -0 "$GW_PID" 2>/dev/null; then
-    kill -TERM "$GW_PID" 2>/dev/null || true
-    local deadline=$(( $(now_us) + 60000000 ))
-    while kill -0 "$GW_PID" 2>/dev/null && (( $(now_us) < deadline )); do sleep 0.05; done
-    if kill -0 "$GW_PID" 2>/dev/null; then
-      log "gateway $GW_PID did not stop in 60 s; killing it"
-      kill -KILL "$GW_PID" 2>/dev/null || true
-    fi
-  fi
-  wait "$GW_PID" 2>/dev/null || true   # SIGTERM makes the JVM exit with 143
-  GW_PID=""
-}
-
-# Drops the tenant databases, this platform's template databases, the control database and the
-# platform's role. Templates (cairn_tpl_<hash>) are found three ways, so that a killed run's are
-# found too: the control database's templates table, the names Cairn derives from the platform and
-# each stored bundle's checksum, and any cairn_tpl_% database owned by the platform's role.
-drop_databases() {
-  local templates="" dbs="" roles="" have_control=""
-  have_control="$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$CONTROL_DB'")"
-  if [[ -n "$have_control" ]]; then
-    templates="$(psql_q "SELECT database_name FROM templates WHERE platform = '$PLATFORM'
-                         UNION SELECT 'cairn_tpl_' || left(encode(sha256(convert_to(platform || E'\n' || checksum, 'UTF8')), 'hex'), 40)
-                               FROM schema_versions WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
-    roles="$(psql_q "SELECT role_name FROM platform_roles WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
-    dbs="$(psql_q "SELECT name FROM databases WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
-  fi
-  if [[ -n "$(psql_q "SELECT 1 FROM pg_roles WHERE rolname = '$PLATFORM_ROLE'")" ]]; then
-    roles="$(printf '%s\n%s\n' "$roles" "$PLATFORM_ROLE")"
-    templates="$(printf '%s\n%s\n' "$templates" "$(psql_q "SELECT datname FROM pg_database
-        WHERE datname LIKE 'cairn\_tpl\_%' AND datdba = (SELECT oid FROM pg_roles WHERE rolname = '$PLATFORM_ROLE')")")"
-  fi
-  dbs="$(printf '%s\n%s\n' "$dbs" "$(psql_q "SELECT datname FROM pg_database WHERE datname LIKE '${PLATFORM}\_%'")" | grep -v '^$' | sort -u || true)"
-  templates="$(printf '%s\n' "$templates" | grep -v '^$' | sort -u || true)"
-  templates="$(for t in $templates; do psql_q "SELECT datname FROM pg_database WHERE datname = '$t'"; done)"
-  roles="$(printf '%s\n' "$roles" | grep -v '^$' | sort -u || true)"
-  # One psql session for all the drops (a thousand psql start-ups take minutes); no ON_ERROR_STOP:
-  # DROP DATABASE cannot run in a transaction block, so each statement commits on its own.
-  {
-    local db
-    for db in $dbs; do echo "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE);"; done
-    for db in $templates; do
-      echo "ALTER DATABASE \"$db\" WITH IS_TEMPLATE false;"
-      echo "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE);"
-    done
-    [[ -n "$have_control" ]] && echo "DROP DATABASE IF EXISTS \"$CONTROL_DB\" WITH (FORCE);"
-    # The platform's role owned the databases above; it goes last.
-    for db in $roles; do echo "DROP ROLE IF EXISTS \"$db\";"; done
-  } | psql -X -q -d postgres -f - >/dev/null 2>"${RAW:-/tmp}/drop.err" || true
-  [[ -s "${RAW:-/tmp}/drop.err" ]] && log "drop warnings: $(head -3 "${RAW:-/tmp}/drop.err")"
-  local n_dbs n_tpl
-  n_dbs="$(printf '%s\n' $dbs | grep -c . || true)"
-  n_tpl="$(printf '%s\n' $templates | grep -c . || true)"
-  log "dropped: $n_dbs ${PLATFORM}_* databases, $n_tpl templates${have_control:+, $CONTROL_DB}${roles:+, role(s) $(echo $roles)}"
-  local left
-  left="$(psql_q "SELECT count(*) FROM pg_database WHERE datname LIKE '${PLATFORM}\_%' OR datname = '$CONTROL_DB'")"
-  [[ "$left" == 0 ]] || log "warning: $left databases are still there (run bench/fleet/run.sh cleanup again)"
-}
 
 cleanup() {
   local rc=$?

@@ -1,0 +1,85 @@
+# Helpers shared by the bench scripts (bench/run.sh, bench/fleet/run.sh, bench/data-api.sh):
+# sourced, never run. A script sets BENCH_TAG (its log prefix) first, and PLATFORM, CONTROL_DB
+# (and RAW, once it has a raw-output directory) before it calls drop_databases.
+
+log() { printf '[%s %s] %s\n' "$BENCH_TAG" "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+now_us() { echo "${EPOCHREALTIME/./}"; }   # wall clock in microseconds, without forking
+psql_q() { psql -X -v ON_ERROR_STOP=1 -At -d "${2:-postgres}" -c "$1"; }
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Percentiles of the numbers on stdin (one per line), nearest rank: prints "n min p50 p90 p99 max".
+stats() {
+  sort -g | awk '{ v[NR] = $1 }
+    function p(q,   r) { r = int(q / 100 * NR); if (r < q / 100 * NR) r++; if (r < 1) r = 1; return v[r] }
+    END { if (NR == 0) { print "0 - - - - -"; exit } print NR, v[1], p(50), p(90), p(99), v[NR] }'
+}
+
+# Fixed-point arithmetic through awk: calc '<expression>' prints the result with 2 decimals.
+calc() { awk "BEGIN { x = $1; printf \"%.2f\", x }"; }
+
+# stop_process PID NAME [SECONDS]: SIGTERM, then SIGKILL after SECONDS (default 30); waits for it.
+stop_process() {
+  local pid="$1" secs="${3:-30}" deadline
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  deadline=$(( $(now_us) + secs * 1000000 ))
+  while kill -0 "$pid" 2>/dev/null && (( $(now_us) < deadline )); do sleep 0.01; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$2 ($pid) did not stop in $secs s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true   # SIGTERM makes the JVM exit with 143
+}
+
+# The gateway the script started (GW_PID), given GW_STOP_SECS (default 30) to finish.
+stop_gateway() {
+  [[ -n "${GW_PID:-}" ]] || return 0
+  stop_process "$GW_PID" gateway "${GW_STOP_SECS:-30}"
+  GW_PID=""
+}
+
+# Drops the platform's databases, its template databases, the control database and the platform's
+# role. Templates (cairn_tpl_<hash>) are found three ways, so that a killed run's are found too: the
+# control database's templates table, the names Cairn derives from the platform and each stored
+# bundle's checksum, and any cairn_tpl_% database owned by the platform's role.
+drop_databases() {
+  local templates="" dbs="" roles="" have_control="" role="cairn_$PLATFORM"
+  have_control="$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$CONTROL_DB'")"
+  if [[ -n "$have_control" ]]; then
+    templates="$(psql_q "SELECT database_name FROM templates WHERE platform = '$PLATFORM'
+                         UNION SELECT 'cairn_tpl_' || left(encode(sha256(convert_to(platform || E'\n' || checksum, 'UTF8')), 'hex'), 40)
+                               FROM schema_versions WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
+    roles="$(psql_q "SELECT role_name FROM platform_roles WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
+    dbs="$(psql_q "SELECT name FROM databases WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
+  fi
+  if [[ -n "$(psql_q "SELECT 1 FROM pg_roles WHERE rolname = '$role'")" ]]; then
+    roles="$(printf '%s\n%s\n' "$roles" "$role")"
+    templates="$(printf '%s\n%s\n' "$templates" "$(psql_q "SELECT datname FROM pg_database
+        WHERE datname LIKE 'cairn\_tpl\_%' AND datdba = (SELECT oid FROM pg_roles WHERE rolname = '$role')")")"
+  fi
+  dbs="$(printf '%s\n%s\n' "$dbs" "$(psql_q "SELECT datname FROM pg_database WHERE datname LIKE '${PLATFORM}\_%'")" | grep -v '^$' | sort -u || true)"
+  templates="$(printf '%s\n' "$templates" | grep -v '^$' | sort -u || true)"
+  templates="$(for t in $templates; do psql_q "SELECT datname FROM pg_database WHERE datname = '$t'"; done)"
+  roles="$(printf '%s\n' "$roles" | grep -v '^$' | sort -u || true)"
+  # One psql session for all the drops (a thousand psql start-ups take minutes); no ON_ERROR_STOP:
+  # DROP DATABASE cannot run in a transaction block, so each statement commits on its own.
+  local errors="${RAW:-/tmp}/drop.err" db
+  {
+    for db in $dbs; do echo "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE);"; done
+    for db in $templates; do
+      echo "ALTER DATABASE \"$db\" WITH IS_TEMPLATE false;"
+      echo "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE);"
+    done
+    [[ -n "$have_control" ]] && echo "DROP DATABASE IF EXISTS \"$CONTROL_DB\" WITH (FORCE);"
+    # The platform's role owned the databases above; it goes last.
+    for db in $roles; do echo "DROP ROLE IF EXISTS \"$db\";"; done
+  } | psql -X -q -d postgres -f - >/dev/null 2>"$errors" || true
+  [[ -s "$errors" ]] && log "drop warnings: $(head -3 "$errors")"
+  local n_dbs n_tpl left
+  n_dbs="$(printf '%s\n' $dbs | grep -c . || true)"
+  n_tpl="$(printf '%s\n' $templates | grep -c . || true)"
+  log "dropped: $n_dbs ${PLATFORM}_* databases, $n_tpl templates${have_control:+, $CONTROL_DB}${roles:+, role(s) $(echo $roles)}"
+  left="$(psql_q "SELECT count(*) FROM pg_database WHERE datname LIKE '${PLATFORM}\_%' OR datname = '$CONTROL_DB'")"
+  [[ "$left" == 0 ]] || log "warning: $left databases are still there (run $0 cleanup again)"
+}
