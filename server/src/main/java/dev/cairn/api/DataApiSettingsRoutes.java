@@ -46,9 +46,9 @@ final class DataApiSettingsRoutes {
     private void get(ServerRequest req, ServerResponse res) {
         String platform = Names.platform(req.path().pathParameters().get("platform"));
         services.registry().requirePlatform(platform, "");
-        Optional<DataApiSettings> stored = store.read(platform);
-        Responses.json(res, 200, answer(platform, stored.orElseGet(DataApiSettings::defaults),
-                stored.isPresent() ? "stored" : "defaults"));
+        Optional<DataApiSettingsStore.Stored> stored = store.read(platform);
+        Responses.json(res, 200, answer(platform, stored.map(DataApiSettingsStore.Stored::settings)
+                .orElseGet(DataApiSettings::defaults), stored.map(DataApiSettingsStore.Stored::source).orElse("defaults")));
     }
 
     private static ObjectNode answer(String platform, DataApiSettings settings, String source) {

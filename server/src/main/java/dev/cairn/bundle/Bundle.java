@@ -19,14 +19,21 @@ import java.util.Optional;
  * @param subtree   the StoneScriptPHP sub-tree taken ({@code main} or {@code tenant}), if the bundle has one
  * @param rootPrefix where the bundle root sits in the archive: {@code ""}, {@code "postgresql/"},
  *                  {@code "x/postgresql/"}, ...
+ * @param dataApi   the text of {@code data-api.json} at the bundle root (the platform's data-API
+ *                  settings), if the bundle ships one; not part of the checksum, which is the schema's
  */
-public record Bundle(List<BundleFile> files, List<String> ignored, Optional<String> subtree, String rootPrefix) {
+public record Bundle(List<BundleFile> files, List<String> ignored, Optional<String> subtree, String rootPrefix,
+                     Optional<String> dataApi) {
+
+    /** The name of the data-API settings file at the bundle root. */
+    public static final String DATA_API = "data-api.json";
 
     public Bundle {
         files = List.copyOf(files);
         ignored = List.copyOf(ignored);
         Objects.requireNonNull(subtree, "subtree");
         Objects.requireNonNull(rootPrefix, "rootPrefix");
+        Objects.requireNonNull(dataApi, "dataApi");
     }
 
     /** The files of one folder in natural path order (the order migrations run in). */

@@ -60,7 +60,8 @@ final class EntryCollector {
             throw Refusals.invalid("the archive is truncated or corrupt: '%s' should hold %d bytes but holds %d"
                     .formatted(path, declaredSize, bytes.length), path);
         }
-        files.add(new RawFile(path, Folder.anyAccepts(fileName(path)) ? bytes : NOTHING));
+        boolean kept = Folder.anyAccepts(fileName(path)) || fileName(path).equals(Bundle.DATA_API);
+        files.add(new RawFile(path, kept ? bytes : NOTHING));
     }
 
     /** Refuses an entry; {@code problem} completes "'name' ...", e.g. {@link #kindRefused}. */

@@ -13,7 +13,9 @@ import java.util.function.Supplier;
  *
  * <p>Rules: hidden files and {@code __MACOSX/} are ignored; a SQL file must sit in a known folder
  * under the root (see {@link BundleRoot}), anywhere else it is an error (likely a typo, and a
- * silently skipped migration is worse than a refusal); other files are ignored and listed. With
+ * silently skipped migration is worse than a refusal); {@code data-api.json} at the root is the
+ * platform's data-API settings (a sub-tree's wins over the shared one); other files are ignored
+ * and listed. With
  * StoneScriptPHP sub-trees, the chosen one ({@code main/postgresql/} or {@code main/}) is merged
  * with the shared folders beside it, the other one is skipped, and a path present in both the
  * sub-tree and the shared folders is an error. A bundle without any SQL file is an error.
@@ -28,6 +30,7 @@ final class Layout {
     private final Optional<String> subtreeRoot;
     private final Map<String, Placed> taken = new LinkedHashMap<>();
     private final List<String> ignored = new ArrayList<>();
+    private Optional<String> dataApi = Optional.empty();
     private boolean skippedOtherSubtree;
 
     private Layout(String root, Variant variant, Optional<String> subtreeRoot) {
@@ -80,6 +83,12 @@ final class Layout {
             return;
         }
         var relative = path.substring(base.get().length());
+        if (relative.equals(Bundle.DATA_API)) {
+            if (dataApi.isEmpty() || base.equals(subtreeRoot)) { // the variant's own settings win over shared ones
+                dataApi = Optional.of(Utf8Text.decode(path, file.content()));
+            }
+            return;
+        }
         var folder = folderOf(relative).filter(f -> f.accepts(EntryCollector.fileName(path)));
         if (folder.isEmpty()) {
             ignoreUnlessSql(path, () -> Mistakes.unknownFolder(path, relative));
@@ -137,6 +146,6 @@ final class Layout {
                         .thenComparing(BundleFile::path, NaturalOrder.INSTANCE))
                 .toList();
         var subtree = subtreeRoot.map(ignoredPrefix -> variant.dirName());
-        return new Bundle(files, ignored.stream().sorted(NaturalOrder.INSTANCE).toList(), subtree, root);
+        return new Bundle(files, ignored.stream().sorted(NaturalOrder.INSTANCE).toList(), subtree, root, dataApi);
     }
 }

@@ -98,6 +98,25 @@ public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColum
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$.-]{0,126}");
 
+    /**
+     * A settings file shipped in a bundle ({@code postgresql/data-api.json}): its text parsed and
+     * validated like a {@code PUT}; errors name the file.
+     */
+    public static DataApiSettings parseFile(String text, String file) {
+        JsonNode json;
+        try {
+            json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CairnException(Problem.of(ErrorCode.VALIDATION_ERROR, file + " is not valid JSON: "
+                    + e.getOriginalMessage()).with("file", file));
+        }
+        try {
+            return parse(json);
+        } catch (CairnException e) {
+            throw new CairnException(e.problem().withMessage(file + ": " + e.getMessage()).with("file", file), e);
+        }
+    }
+
     /** Reads and validates a settings document; {@code 400 validation_error} naming the first bad path. */
     public static DataApiSettings parse(JsonNode json) {
         if (json == null || !json.isObject()) {

@@ -38,15 +38,19 @@ public final class DataApiSettingsStore {
         if (hit != null && now - hit.readAt() < RECHECK_NANOS) {
             return hit.settings();
         }
-        DataApiSettings settings = read(platform).orElseGet(DataApiSettings::defaults);
+        DataApiSettings settings = read(platform).map(Stored::settings).orElseGet(DataApiSettings::defaults);
         cache.put(platform, new Entry(settings, now));
         return settings;
     }
 
-    /** Whether the platform has stored settings (else it runs on the defaults). */
-    public Optional<DataApiSettings> read(String platform) {
-        return registry.control().query("SELECT settings::text FROM data_api_settings WHERE platform = ?",
-                rs -> parse(rs.getString(1)), platform).stream().findFirst();
+    /** Settings as stored, and where they came from: {@code admin} (a PUT) or {@code bundle}. */
+    public record Stored(DataApiSettings settings, String source) {
+    }
+
+    /** The platform's stored settings; empty when it runs on the defaults. */
+    public Optional<Stored> read(String platform) {
+        return registry.control().query("SELECT settings::text, source FROM data_api_settings WHERE platform = ?",
+                rs -> new Stored(parse(rs.getString(1)), rs.getString(2)), platform).stream().findFirst();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.cairn.fleet;
 
 import dev.cairn.bundle.Bundle;
 import dev.cairn.bundle.BundleReader;
+import dev.cairn.entity.DataApiSettings;
 import dev.cairn.bundle.Variant;
 import dev.cairn.deploy.BundleDigest;
 import dev.cairn.deploy.DeployContext;
@@ -52,6 +53,7 @@ public final class Registrar {
     private final SuperuserExtensions extensions;
     private final DatabaseMigrator migrator;
     private final Metrics metrics;
+    private final DataApiSettingsStore dataApi;
 
     /** What to create: the database, whose it is, and the bundle (with its archive if it is new). */
     private record Plan(String database, String platform, Optional<String> tenant, String schemaName,
@@ -60,8 +62,9 @@ public final class Registrar {
 
     public Registrar(Registry registry, ControlDatabase control, PoolManager pools, Deployer deployer,
                      BundleReader reader, DatabaseDirectory directory, PlatformRoles roles,
-                     Set<String> allowedExtensions, int concurrency, Metrics metrics) {
+                     Set<String> allowedExtensions, int concurrency, Metrics metrics, DataApiSettingsStore dataApi) {
         this.registry = registry;
+        this.dataApi = dataApi;
         this.metrics = metrics;
         this.roles = roles;
         this.extensions = new SuperuserExtensions(allowedExtensions);
@@ -90,12 +93,24 @@ public final class Registrar {
      */
     public MigrationTarget upload(String platform, String schemaName, byte[] archive, Variant variant, boolean store) {
         Bundle bundle = reader.read(archive, variant);
+        Optional<DataApiSettings> settings = dataApiSettings(bundle);
         String checksum = BundleDigest.of(bundle);
         if (!store) {
             return new MigrationTarget(schemaName, bundle, checksum, Optional.empty());
         }
-        return MigrationTarget.stored(registry.storeVersion(platform, schemaName, archive, bundle, checksum), bundle,
-                checksum);
+        MigrationTarget target = MigrationTarget.stored(registry.storeVersion(platform, schemaName, archive, bundle,
+                checksum), bundle, checksum);
+        settings.ifPresent(s -> dataApi.save(platform, s, "bundle", "bundle:" + schemaName));
+        return target;
+    }
+
+    /**
+     * The data-API settings a bundle ships ({@code postgresql/data-api.json}), validated before
+     * anything is created or stored; they are stored with the bundle, replacing the platform's
+     * current ones (an operator's {@code PUT} replaces them in turn).
+     */
+    private static Optional<DataApiSettings> dataApiSettings(Bundle bundle) {
+        return bundle.dataApi().map(text -> DataApiSettings.parseFile(text, "postgresql/" + Bundle.DATA_API));
     }
 
     /** A stored version as a migrate target, read as the main or the tenant variant of its archive. */
@@ -109,9 +124,12 @@ public final class Registrar {
         Optional<String> tenant = Names.tenant(tenantId);
         String database = checkedName(platform, tenant);
         Bundle bundle = reader.read(archive, tenant.isPresent() ? Variant.TENANT : Variant.MAIN);
+        Optional<DataApiSettings> settings = dataApiSettings(bundle);
         String schemaName = tenant.isPresent() ? "tenant" : Names.MAIN;
-        return provision(new Plan(database, platform, tenant, schemaName, bundle, BundleDigest.of(bundle),
-                Optional.of(archive), Optional.empty()), meta);
+        Registration registration = provision(new Plan(database, platform, tenant, schemaName, bundle,
+                BundleDigest.of(bundle), Optional.of(archive), Optional.empty()), meta);
+        settings.ifPresent(s -> dataApi.save(platform, s, "bundle", meta.actor()));
+        return registration;
     }
 
     /** A tenant database from the platform's tenant schema, or else its last deployed bundle. */

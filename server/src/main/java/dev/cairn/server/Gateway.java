@@ -110,9 +110,10 @@ public final class Gateway implements AutoCloseable {
         DatabaseDirectory directory = new DatabaseDirectory(registry);
         PlatformRoles roles = new PlatformRoles(registry, pools, config.postgres().maintenanceDatabase(),
                 platformRolesEnabled(config, postgres));
+        DataApiSettingsStore dataApiSettings = new DataApiSettingsStore(registry);
         Registrar registrar = new Registrar(registry, control, pools, new Deployer(config.deployTimeout()),
                 BundleReader.create(config.bundleLimits()), directory, roles, config.allowedExtensions(),
-                config.maxConnectionsPerPool() / 2, metrics);
+                config.maxConnectionsPerPool() / 2, metrics, dataApiSettings);
         CatalogCache catalogs = new CatalogCache(pools);
         Caller caller = new Caller(directory, catalogs, pools, roles);
         // Each database a job migrates holds one connection: a quarter of the budget leaves the rest to traffic.
@@ -121,7 +122,6 @@ public final class Gateway implements AutoCloseable {
         PlatformTokens tokens = new PlatformTokens(registry);
         V1Fleet v1Fleet = new V1Fleet(registry, registrar, jobs);
         Policy policy = new Policy(admin.enabled());
-        DataApiSettingsStore dataApiSettings = new DataApiSettingsStore(registry);
         Records records = new Records(directory, catalogs, pools, roles, dataApiSettings, policy,
                 config.idempotencyRetention());
         return new Services(registrar, registry, control, caller, catalogs, jobs, v1Fleet, tokens, pools,

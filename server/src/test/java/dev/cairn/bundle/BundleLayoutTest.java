@@ -98,6 +98,19 @@ class BundleLayoutTest {
     }
 
     @Test
+    void data_api_json_at_the_root_is_the_platforms_settings_and_no_part_of_the_checksum() {
+        var withSettings = readTarGz(file("postgresql/tables/users.sql", "t"),
+                file("postgresql/data-api.json", "{\"access\": \"deny\"}"),
+                file("postgresql/tables/data-api.json", "{}"));
+        var without = readTarGz(file("postgresql/tables/users.sql", "t"));
+
+        assertThat(withSettings.dataApi()).contains("{\"access\": \"deny\"}");
+        assertThat(withSettings.ignored()).containsExactly("postgresql/tables/data-api.json");
+        assertThat(without.dataApi()).isEmpty();
+        assertThat(withSettings.checksum()).isEqualTo(without.checksum());
+    }
+
+    @Test
     void ignored_files_are_listed_not_read() {
         var bundle = readTarGz(
                 file("postgresql/tables/users.sql", "t"),
@@ -215,9 +228,9 @@ class BundleLayoutTest {
     @Test
     void checksum_cannot_be_fooled_by_moving_text_between_path_and_content() {
         var one = new Bundle(List.of(new BundleFile(Folder.TABLES, "tables/a", "a", "b.sql")),
-                List.of(), Optional.empty(), "");
+                List.of(), Optional.empty(), "", Optional.empty());
         var other = new Bundle(List.of(new BundleFile(Folder.TABLES, "tables/ab.sql", "ab.sql", "")),
-                List.of(), Optional.empty(), "");
+                List.of(), Optional.empty(), "", Optional.empty());
 
         assertThat(one.checksum()).isNotEqualTo(other.checksum());
     }

@@ -173,6 +173,28 @@ class DataApiAccessTest {
     }
 
     @Test
+    void a_bundle_ships_its_settings_in_data_api_json_checked_before_anything_is_created() {
+        String p = gateway.platform();
+        Map<String, String> files = Bundles.files(Bundles.fixture("panorama"));
+        files.put("postgresql/data-api.json", "{\"tenancy\": \"rows\"}");
+        Http.Answer bad = http.register(p, "ta", Bundles.tarGz(files));
+        assertThat(bad.status()).as(bad.raw()).isEqualTo(400);
+        assertThat(bad.body().path("error").asText()).isEqualTo("validation_error");
+        assertThat(bad.body().path("message").asText()).startsWith("postgresql/data-api.json: ");
+        assertThat(Pg.databaseExists(p + "_ta")).isFalse();
+
+        files.put("postgresql/data-api.json", "{\"entities\": {\"messages\": {\"access\": \"hidden\"}}}");
+        assertThat(http.register(p, "ta", Bundles.tarGz(files)).status()).isEqualTo(200);
+        String reader = token(p, "ta", List.of());
+        assertThat(http.get("/v1/messages", as(reader, "ta")).status()).isEqualTo(404);
+        assertThat(http.get("/v1/users", as(reader, "ta")).status()).isEqualTo(200);
+        Http.Answer stored = http.get("/admin/platforms/" + p + "/data-api", "Authorization", ADMIN);
+        assertThat(stored.body().path("source").asText()).isEqualTo("bundle");
+        assertThat(stored.body().path("settings").path("entities").path("messages").path("access").asText())
+                .isEqualTo("hidden");
+    }
+
+    @Test
     void settings_hide_tables_and_fields_make_things_read_only_and_grant_by_role() {
         String p = platformWithTenants("ta");
         Pg.execute(p + "_ta", "INSERT INTO conversations (user_id, conversation_id, tenant_id) VALUES ('u-ta', 'c', 'ta')");

@@ -40,6 +40,11 @@ public final class Bundles {
 
     /** Every regular file under {@code root}, with paths relative to {@code root}, packed as tar.gz. */
     public static byte[] tarGz(Path root) {
+        return tarGz(files(root));
+    }
+
+    /** Every regular file under {@code root}, by its path relative to {@code root} (to add to or change). */
+    public static Map<String, String> files(Path root) {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
@@ -48,7 +53,7 @@ public final class Bundles {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return tarGz(files);
+        return files;
     }
 
     /** A fixture folder under src/test/resources/fixtures. */
