@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
+import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.Names;
+import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registration;
+import dev.cairn.fleet.Registry;
 import dev.cairn.fleet.RequestMeta;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -20,10 +23,16 @@ import java.util.Optional;
 /** {@code /admin/*}: every route needs the admin bearer token; without ADMIN_TOKEN they answer 503. */
 final class AdminRoutes {
 
-    private final Services services;
+    private final Registrar registrar;
+    private final Registry registry;
+    private final ControlDatabase control;
+    private final long maxJsonBytes;
 
-    AdminRoutes(Services services) {
-        this.services = services;
+    AdminRoutes(Registrar registrar, Registry registry, ControlDatabase control, long maxJsonBytes) {
+        this.registrar = registrar;
+        this.registry = registry;
+        this.control = control;
+        this.maxJsonBytes = maxJsonBytes;
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
@@ -43,15 +52,15 @@ final class AdminRoutes {
         String raw = req.query().first("platform").orElseThrow(() -> new CairnException(
                 Problem.of(ErrorCode.VALIDATION_ERROR, "query parameter platform is required").with("field", "platform")));
         AccessFilter.subject(raw, Optional.empty());
-        Map<String, Object> body = Responses.audited(services, Responses.meta(req), "list-databases",
+        Map<String, Object> body = Responses.audited(registry, Responses.meta(req), "list-databases",
                 Optional.of(raw), () -> listing(Names.platform(raw)), b -> Optional.empty());
         Responses.json(res, 200, body);
     }
 
     private Map<String, Object> listing(String platform) {
-        services.registry().requirePlatform(platform, "");
-        List<DatabaseRecord> records = services.registry().databases(platform);
-        Map<String, Long> sizes = services.control().sizes(records.stream().map(DatabaseRecord::name).toList());
+        registry.requirePlatform(platform, "");
+        List<DatabaseRecord> records = registry.databases(platform);
+        Map<String, Long> sizes = control.sizes(records.stream().map(DatabaseRecord::name).toList());
         List<Map<String, Object>> databases = records.stream().map(r -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", r.name());
@@ -72,13 +81,13 @@ final class AdminRoutes {
     }
 
     private void createTenant(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        JsonNode body = Bodies.jsonObject(req, maxJsonBytes);
         String platform = Bodies.text(body, "platform");
         String tenant = Bodies.text(body, "tenant_id");
         AccessFilter.subject(platform, Optional.of(tenant));
         RequestMeta meta = Responses.meta(req);
-        Registration r = Responses.audited(services, meta, "create-tenant", Optional.of(platform),
-                () -> services.registrar().createTenant(platform, tenant, meta), done -> Optional.of(done.database()));
+        Registration r = Responses.audited(registry, meta, "create-tenant", Optional.of(platform),
+                () -> registrar.createTenant(platform, tenant, meta), done -> Optional.of(done.database()));
         Responses.json(res, 201, DeployBodies.registration("created", r));
     }
 }

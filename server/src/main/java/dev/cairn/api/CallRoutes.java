@@ -21,10 +21,12 @@ import java.util.Optional;
  */
 final class CallRoutes {
 
-    private final Services services;
+    private final Caller caller;
+    private final long maxJsonBytes;
 
-    CallRoutes(Services services) {
-        this.services = services;
+    CallRoutes(Caller caller, long maxJsonBytes) {
+        this.caller = caller;
+        this.maxJsonBytes = maxJsonBytes;
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
@@ -33,7 +35,7 @@ final class CallRoutes {
 
     private void call(ServerRequest req, ServerResponse res) {
         long started = System.nanoTime();
-        CallRequest request = parse(Bodies.jsonObject(req, services.maxJsonBytes()));
+        CallRequest request = parse(Bodies.jsonObject(req, maxJsonBytes));
         AccessFilter.subject(request.platform(), switch (request.target()) {
             case CallRequest.Tenant t -> t.tenantId();
             case CallRequest.SchemaDatabase s -> s.uuid();
@@ -42,7 +44,7 @@ final class CallRoutes {
         Caller.Result result;
         Optional<byte[]> whole;
         try (CallBody body = new CallBody(() -> streaming(res))) {
-            result = services.caller().call(request, body);
+            result = caller.call(request, body);
             whole = body.finish();
         } catch (IOException e) {
             throw new UncheckedIOException("client went away while the result was streaming", e);

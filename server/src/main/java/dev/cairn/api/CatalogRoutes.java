@@ -1,11 +1,13 @@
 package dev.cairn.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.catalog.CatalogCache;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.Names;
+import dev.cairn.fleet.Registry;
 import dev.cairn.fleet.RequestMeta;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -22,10 +24,14 @@ import java.util.Optional;
  */
 final class CatalogRoutes {
 
-    private final Services services;
+    private final Registry registry;
+    private final CatalogCache catalogs;
+    private final long maxJsonBytes;
 
-    CatalogRoutes(Services services) {
-        this.services = services;
+    CatalogRoutes(Registry registry, CatalogCache catalogs, long maxJsonBytes) {
+        this.registry = registry;
+        this.catalogs = catalogs;
+        this.maxJsonBytes = maxJsonBytes;
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
@@ -33,12 +39,12 @@ final class CatalogRoutes {
     }
 
     private void reload(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        JsonNode body = Bodies.jsonObject(req, maxJsonBytes);
         String platform = Names.platform(Bodies.text(body, "platform"));
         Optional<String> database = Bodies.optionalText(body, "database");
         AccessFilter.subject(platform, Optional.empty());
         RequestMeta meta = Responses.meta(req);
-        List<String> reloaded = Responses.audited(services, meta, "reload-catalog", Optional.of(platform),
+        List<String> reloaded = Responses.audited(registry, meta, "reload-catalog", Optional.of(platform),
                 () -> reload(platform, database), names -> Optional.empty());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("platform", platform);
@@ -49,14 +55,14 @@ final class CatalogRoutes {
 
     /** The platform's databases (or the one named), each catalog forgotten. */
     private List<String> reload(String platform, Optional<String> database) {
-        services.registry().requirePlatform(platform, "");
-        List<String> names = services.registry().databases(platform).stream().map(DatabaseRecord::name)
+        registry.requirePlatform(platform, "");
+        List<String> names = registry.databases(platform).stream().map(DatabaseRecord::name)
                 .filter(name -> database.map(name::equals).orElse(true)).toList();
         if (database.isPresent() && names.isEmpty()) {
             throw new CairnException(Problem.of(ErrorCode.DATABASE_NOT_FOUND, "database " + database.get()
                     + " does not belong to platform " + platform).with("database", database.get()));
         }
-        names.forEach(services.catalogs()::invalidate);
+        names.forEach(catalogs::invalidate);
         return names;
     }
 }

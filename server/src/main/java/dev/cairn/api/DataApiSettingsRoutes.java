@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.entity.DataApiSettings;
 import dev.cairn.fleet.DataApiSettingsStore;
 import dev.cairn.fleet.Names;
+import dev.cairn.fleet.Registry;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -17,12 +18,14 @@ import java.util.Optional;
  */
 final class DataApiSettingsRoutes {
 
-    private final Services services;
-    private final DataApiSettingsStore store;
+    private final Registry registry;
+    private final long maxJsonBytes;
+    private final DataApiSettingsStore dataApiSettings;
 
-    DataApiSettingsRoutes(Services services) {
-        this.services = services;
-        this.store = services.dataApiSettings();
+    DataApiSettingsRoutes(Registry registry, long maxJsonBytes, DataApiSettingsStore dataApiSettings) {
+        this.registry = registry;
+        this.maxJsonBytes = maxJsonBytes;
+        this.dataApiSettings = dataApiSettings;
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
@@ -33,11 +36,11 @@ final class DataApiSettingsRoutes {
     private void put(ServerRequest req, ServerResponse res) {
         String platform = Names.platform(req.path().pathParameters().get("platform"));
         AccessFilter.subject(platform, Optional.empty());
-        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
-        DataApiSettings settings = Responses.audited(services, Responses.meta(req), "set-data-api-settings",
+        JsonNode body = Bodies.jsonObject(req, maxJsonBytes);
+        DataApiSettings settings = Responses.audited(registry, Responses.meta(req), "set-data-api-settings",
                 Optional.of(platform), () -> {
                     DataApiSettings parsed = DataApiSettings.parse(body);
-                    store.save(platform, parsed, "admin", RequestIdentity.actor(req));
+                    dataApiSettings.save(platform, parsed, "admin", RequestIdentity.actor(req));
                     return parsed;
                 }, s -> Optional.empty());
         Responses.json(res, 200, answer(platform, settings, "admin"));
@@ -45,8 +48,8 @@ final class DataApiSettingsRoutes {
 
     private void get(ServerRequest req, ServerResponse res) {
         String platform = Names.platform(req.path().pathParameters().get("platform"));
-        services.registry().requirePlatform(platform, "");
-        Optional<DataApiSettingsStore.Stored> stored = store.read(platform);
+        registry.requirePlatform(platform, "");
+        Optional<DataApiSettingsStore.Stored> stored = dataApiSettings.read(platform);
         Responses.json(res, 200, answer(platform, stored.map(DataApiSettingsStore.Stored::settings)
                 .orElseGet(DataApiSettings::defaults), stored.map(DataApiSettingsStore.Stored::source).orElse("defaults")));
     }

@@ -1,5 +1,6 @@
 package dev.cairn.api;
 
+import dev.cairn.bundle.BundleLimits;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
@@ -23,9 +24,9 @@ final class Forms {
         this.parts = parts;
     }
 
-    static Forms read(ServerRequest req, Services services) {
+    static Forms read(ServerRequest req, BundleLimits limits) {
         String boundary = Multipart.boundary(req.headers().first(HeaderNames.CONTENT_TYPE).orElse(""));
-        long max = services.bundleLimits().maxArchiveBytes();
+        long max = limits.maxArchiveBytes();
         byte[] body = Bodies.read(req, max + FORM_OVERHEAD, ErrorCode.BUNDLE_TOO_LARGE, "BUNDLE_MAX_BYTES", max);
         return new Forms(Multipart.parse(body, boundary));
     }

@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
 /** {@code GET /metrics}: Prometheus text format, behind the same network allow-list as every route. */
 final class MetricsRoutes {
 
-    private final Services services;
+    private final Metrics metrics;
 
-    MetricsRoutes(Services services) {
-        this.services = services;
+    MetricsRoutes(Metrics metrics) {
+        this.metrics = metrics;
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
@@ -24,6 +24,6 @@ final class MetricsRoutes {
     private void metrics(ServerRequest req, ServerResponse res) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, Metrics.CONTENT_TYPE);
-        res.send(services.metrics().scrape().getBytes(StandardCharsets.UTF_8));
+        res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,11 +1,14 @@
 package dev.cairn.api;
 
+import dev.cairn.bundle.BundleLimits;
 import dev.cairn.bundle.Variant;
 import dev.cairn.deploy.MigrateOptions;
 import dev.cairn.diff.AllowKind;
 import dev.cairn.fleet.DatabaseMigration;
 import dev.cairn.fleet.MigrationTarget;
 import dev.cairn.fleet.Names;
+import dev.cairn.fleet.Registrar;
+import dev.cairn.fleet.Registry;
 import dev.cairn.fleet.RequestMeta;
 import dev.cairn.job.V1Fleet;
 import io.helidon.webserver.http.HttpRouting;
@@ -21,10 +24,16 @@ import java.util.Optional;
  */
 final class MigrateRoutes {
 
-    private final Services services;
+    private final Registrar registrar;
+    private final Registry registry;
+    private final V1Fleet v1Fleet;
+    private final BundleLimits bundleLimits;
 
-    MigrateRoutes(Services services) {
-        this.services = services;
+    MigrateRoutes(Registrar registrar, Registry registry, V1Fleet v1Fleet, BundleLimits bundleLimits) {
+        this.registrar = registrar;
+        this.registry = registry;
+        this.v1Fleet = v1Fleet;
+        this.bundleLimits = bundleLimits;
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
@@ -33,7 +42,7 @@ final class MigrateRoutes {
 
     private void migrateV1(ServerRequest req, ServerResponse res) {
         RequestIdentity.of(req).principal(); // credentials that are not valid are refused before the upload is read
-        Forms form = Forms.read(req, services);
+        Forms form = Forms.read(req, bundleLimits);
         String platform = Names.platform(form.required("platform"));
         AccessFilter.subject(platform, form.field("tenant_id"));
         RequestIdentity.actFor(req, platform);
@@ -44,16 +53,16 @@ final class MigrateRoutes {
         RequestMeta meta = Responses.meta(req);
         if (tenant.isPresent()) {
             String database = Names.database(platform, tenant);
-            DatabaseMigration done = Responses.audited(services, meta, "migrate", Optional.of(platform), () -> {
-                MigrationTarget target = services.registrar().upload(platform, "tenant", archive, Variant.TENANT,
+            DatabaseMigration done = Responses.audited(registry, meta, "migrate", Optional.of(platform), () -> {
+                MigrationTarget target = registrar.upload(platform, "tenant", archive, Variant.TENANT,
                         !options.dryRun());
-                return services.registrar().migrator().migrate(database, platform, tenant, target, options, meta);
+                return registrar.migrator().migrate(database, platform, tenant, target, options, meta);
             }, d -> Optional.of(d.database()));
             Responses.json(res, 200, MigrateBodies.single(database, done.result()));
             return;
         }
-        V1Fleet.Result fleet = Responses.audited(services, meta, "migrate-fleet", Optional.of(platform),
-                () -> services.v1Fleet().migrate(platform, archive, options, meta), r -> Optional.empty());
+        V1Fleet.Result fleet = Responses.audited(registry, meta, "migrate-fleet", Optional.of(platform),
+                () -> v1Fleet.migrate(platform, archive, options, meta), r -> Optional.empty());
         Map<String, Object> body = MigrateBodies.fleet(fleet);
         if (fleet.incomplete()) {
             HttpErrors.send(res, MigrateBodies.fleetFailure(body), meta.requestId());

@@ -8,6 +8,8 @@ import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.fleet.DatabaseMigration;
 import dev.cairn.fleet.Names;
+import dev.cairn.fleet.Registrar;
+import dev.cairn.fleet.Registry;
 import dev.cairn.fleet.RequestMeta;
 import dev.cairn.fleet.SchemaVersion;
 import dev.cairn.job.JobEngine;
@@ -17,6 +19,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,10 +40,18 @@ final class MigrateV2Routes {
     private static final HeaderName PREFER = HeaderNames.create("Prefer");
     private static final HeaderName PREFERENCE_APPLIED = HeaderNames.create("Preference-Applied");
 
-    private final Services services;
+    private final Registrar registrar;
+    private final Registry registry;
+    private final JobEngine jobs;
+    private final long maxJsonBytes;
+    private final Duration migrateAllSyncWait;
 
-    MigrateV2Routes(Services services) {
-        this.services = services;
+    MigrateV2Routes(Registrar registrar, Registry registry, JobEngine jobs, long maxJsonBytes, Duration migrateAllSyncWait) {
+        this.registrar = registrar;
+        this.registry = registry;
+        this.jobs = jobs;
+        this.maxJsonBytes = maxJsonBytes;
+        this.migrateAllSyncWait = migrateAllSyncWait;
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
@@ -51,7 +62,7 @@ final class MigrateV2Routes {
     }
 
     private void migrateV2(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        JsonNode body = Bodies.jsonObject(req, maxJsonBytes);
         String platform = Names.platform(Bodies.text(body, "platform"));
         RequestIdentity.actFor(req, platform);
         String schema = Names.schema(Bodies.text(body, "schema_name"));
@@ -60,10 +71,10 @@ final class MigrateV2Routes {
         String database = Names.database(platform, schema, id);
         MigrateOptions options = options(body);
         RequestMeta meta = Responses.meta(req);
-        DatabaseMigration done = Responses.audited(services, meta, "migrate", Optional.of(platform), () -> {
-            SchemaVersion version = services.registry().requireLatestVersion(platform, schema);
-            return services.registrar().migrator().migrate(database, platform, id,
-                    services.registrar().target(version, version.variant()), options, meta);
+        DatabaseMigration done = Responses.audited(registry, meta, "migrate", Optional.of(platform), () -> {
+            SchemaVersion version = registry.requireLatestVersion(platform, schema);
+            return registrar.migrator().migrate(database, platform, id,
+                    registrar.target(version, version.variant()), options, meta);
         }, d -> Optional.of(d.database()));
         Map<String, Object> out = new LinkedHashMap<>(MigrateBodies.single(database, done.result()));
         out.put("platform", platform);
@@ -72,7 +83,7 @@ final class MigrateV2Routes {
     }
 
     private void migrateAll(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        JsonNode body = Bodies.jsonObject(req, maxJsonBytes);
         String platform = Names.platform(Bodies.text(body, "platform"));
         AccessFilter.subject(platform, Optional.empty());
         RequestIdentity.actFor(req, platform);
@@ -82,8 +93,8 @@ final class MigrateV2Routes {
         OptionalInt concurrency = positiveInt(body, "concurrency");
         boolean wait = req.query().first("wait").map(Forms::truthy).orElse(false);
         RequestMeta meta = Responses.meta(req);
-        Optional<JobEngine.Started> started = Responses.audited(services, meta, "migrate-all", Optional.of(platform),
-                () -> services.jobs().startSchema(services.registry().requireLatestVersion(platform, schema), options,
+        Optional<JobEngine.Started> started = Responses.audited(registry, meta, "migrate-all", Optional.of(platform),
+                () -> jobs.startSchema(registry.requireLatestVersion(platform, schema), options,
                         stop, concurrency, meta), s -> Optional.empty());
         if (started.isEmpty()) {
             res.status(io.helidon.http.Status.NO_CONTENT_204);
@@ -92,12 +103,12 @@ final class MigrateV2Routes {
         }
         JobEngine.Started job = started.get();
         if (wait) {
-            Responses.json(res, 200, MigrateBodies.job(services.jobs().await(job.id()), true));
+            Responses.json(res, 200, MigrateBodies.job(jobs.await(job.id()), true));
             return;
         }
         boolean async = respondAsync(req);
         Optional<JobView> done = async || job.afterInterrupted() ? Optional.empty()
-                : services.jobs().awaitFor(job.id(), services.migrateAllSyncWait());
+                : jobs.awaitFor(job.id(), migrateAllSyncWait);
         // An interrupted job can be resumed: the client should poll it, as it would a running one.
         if (done.isPresent() && !done.get().status().equals("interrupted")) {
             Responses.json(res, 200, MigrateBodies.job(done.get(), true));
@@ -118,12 +129,12 @@ final class MigrateV2Routes {
     }
 
     private void job(ServerRequest req, ServerResponse res) {
-        JobView job = services.jobs().view(jobId(req));
+        JobView job = jobs.view(jobId(req));
         AccessFilter.subject(job.platform(), Optional.empty());
         RequestIdentity.actFor(req, job.platform());
         Optional<JobStream.Format> stream = JobStream.format(req);
         if (stream.isPresent()) {
-            new JobStream(services.jobs(), stream.get()).send(job.id(), res);
+            new JobStream(jobs, stream.get()).send(job.id(), res);
             return;
         }
         Responses.json(res, 200, MigrateBodies.job(job, true));
@@ -131,12 +142,12 @@ final class MigrateV2Routes {
 
     private void resume(ServerRequest req, ServerResponse res) {
         UUID id = jobId(req);
-        JobView job = services.jobs().view(id);
+        JobView job = jobs.view(id);
         AccessFilter.subject(job.platform(), Optional.empty());
         RequestIdentity.actFor(req, job.platform());
         RequestMeta meta = Responses.meta(req);
-        JobEngine.Started started = Responses.audited(services, meta, "migrate-all-resume",
-                Optional.of(job.platform()), () -> services.jobs().resume(id, meta), s -> Optional.empty());
+        JobEngine.Started started = Responses.audited(registry, meta, "migrate-all-resume",
+                Optional.of(job.platform()), () -> jobs.resume(id, meta), s -> Optional.empty());
         Responses.json(res, 202, MigrateBodies.started(started));
     }
 

@@ -1,15 +1,19 @@
 package dev.cairn.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.bundle.BundleLimits;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.MigrationTarget;
 import dev.cairn.fleet.Names;
+import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registration;
+import dev.cairn.fleet.Registry;
 import dev.cairn.fleet.RequestMeta;
 import dev.cairn.fleet.SchemaVersion;
+import dev.cairn.identity.PlatformTokens;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -30,10 +34,18 @@ import java.util.Optional;
  */
 final class PlatformRoutes {
 
-    private final Services services;
+    private final Registrar registrar;
+    private final Registry registry;
+    private final PlatformTokens tokens;
+    private final BundleLimits bundleLimits;
+    private final long maxJsonBytes;
 
-    PlatformRoutes(Services services) {
-        this.services = services;
+    PlatformRoutes(Registrar registrar, Registry registry, PlatformTokens tokens, BundleLimits bundleLimits, long maxJsonBytes) {
+        this.registrar = registrar;
+        this.registry = registry;
+        this.tokens = tokens;
+        this.bundleLimits = bundleLimits;
+        this.maxJsonBytes = maxJsonBytes;
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
@@ -49,12 +61,12 @@ final class PlatformRoutes {
     }
 
     private void registerPlatform(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        JsonNode body = Bodies.jsonObject(req, maxJsonBytes);
         String platform = Names.platform(Bodies.text(body, "platform"));
         AccessFilter.subject(platform, Optional.empty());
         RequestMeta meta = Responses.meta(req);
-        Responses.audited(services, meta, "register-platform", Optional.of(platform), () -> {
-            if (!services.registry().registerPlatform(platform)) {
+        Responses.audited(registry, meta, "register-platform", Optional.of(platform), () -> {
+            if (!registry.registerPlatform(platform)) {
                 throw new CairnException(Problem.of(ErrorCode.PLATFORM_ALREADY_REGISTERED,
                         "platform " + platform + " is already registered"));
             }
@@ -65,16 +77,16 @@ final class PlatformRoutes {
 
     private void uploadSchema(ServerRequest req, ServerResponse res) {
         String platform = pathPlatform(req);
-        Forms form = Forms.read(req, services);
+        Forms form = Forms.read(req, bundleLimits);
         String schema = Names.schema(form.field("schema_name", "name")
                 .orElseThrow(() -> Forms.required("schema_name", "schema_name (or name)")));
         byte[] archive = form.archive();
         RequestMeta meta = Responses.meta(req);
         boolean[] created = {false};
-        SchemaVersion version = Responses.audited(services, meta, "upload-schema", Optional.of(platform), () -> {
-            services.registry().requirePlatform(platform, "; POST /platform/register it first");
-            Optional<SchemaVersion> before = services.registry().latestVersion(platform, schema);
-            MigrationTarget stored = services.registrar().upload(platform, schema, archive,
+        SchemaVersion version = Responses.audited(registry, meta, "upload-schema", Optional.of(platform), () -> {
+            registry.requirePlatform(platform, "; POST /platform/register it first");
+            Optional<SchemaVersion> before = registry.latestVersion(platform, schema);
+            MigrationTarget stored = registrar.upload(platform, schema, archive,
                     SchemaVersion.variantOf(schema), true);
             SchemaVersion v = stored.version().orElseThrow();
             created[0] = before.map(b -> v.version() > b.version()).orElse(true);
@@ -91,8 +103,8 @@ final class PlatformRoutes {
 
     private void schemas(ServerRequest req, ServerResponse res) {
         String platform = pathPlatform(req);
-        services.registry().requirePlatform(platform, "; POST /platform/register it first");
-        List<Map<String, Object>> schemas = services.registry().schemas(platform).stream().map(s -> {
+        registry.requirePlatform(platform, "; POST /platform/register it first");
+        List<Map<String, Object>> schemas = registry.schemas(platform).stream().map(s -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", s.latest().schemaName());
             m.putAll(schemaFields(s.latest()));
@@ -104,10 +116,10 @@ final class PlatformRoutes {
 
     private void databases(ServerRequest req, ServerResponse res) {
         String platform = pathPlatform(req);
-        services.registry().requirePlatform(platform, "; POST /platform/register it first");
+        registry.requirePlatform(platform, "; POST /platform/register it first");
         Optional<String> schema = req.query().first("schema").filter(s -> !s.isBlank()).map(Names::schema);
-        List<DatabaseRecord> records = schema.map(s -> services.registry().databases(platform, s))
-                .orElseGet(() -> services.registry().databases(platform));
+        List<DatabaseRecord> records = schema.map(s -> registry.databases(platform, s))
+                .orElseGet(() -> registry.databases(platform));
         List<Map<String, Object>> databases = records.stream().map(d -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", d.tenant().orElse(null));
@@ -122,7 +134,7 @@ final class PlatformRoutes {
     }
 
     private void platforms(ServerRequest req, ServerResponse res) {
-        List<Map<String, Object>> platforms = services.registry().platforms().stream().map(p -> {
+        List<Map<String, Object>> platforms = registry.platforms().stream().map(p -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", p.name());
             m.put("schemas", p.schemas());
@@ -135,7 +147,7 @@ final class PlatformRoutes {
 
     /** v2 {@code database_id} or v4 {@code uuid}; platform token, admin token or (no credentials) the network. */
     private void createDatabase(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        JsonNode body = Bodies.jsonObject(req, maxJsonBytes);
         String platform = Names.platform(Bodies.text(body, "platform"));
         RequestIdentity.actFor(req, platform);
         String schema = Bodies.text(body, "schema_name");
@@ -145,8 +157,8 @@ final class PlatformRoutes {
         Optional<String> id = MigrateV2Routes.databaseId(body);
         AccessFilter.subject(platform, id);
         RequestMeta meta = Responses.meta(req);
-        Registration r = Responses.audited(services, meta, "create-database", Optional.of(platform),
-                () -> services.registrar().createDatabase(platform, schema, id, meta),
+        Registration r = Responses.audited(registry, meta, "create-database", Optional.of(platform),
+                () -> registrar.createDatabase(platform, schema, id, meta),
                 done -> Optional.of(done.database()));
         Map<String, Object> out = new LinkedHashMap<>(DeployBodies.registration("created", r));
         out.put("database_name", r.database());
@@ -154,12 +166,12 @@ final class PlatformRoutes {
     }
 
     private void issueToken(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.jsonObject(req, services.maxJsonBytes());
+        JsonNode body = Bodies.jsonObject(req, maxJsonBytes);
         String platform = Names.platform(Bodies.text(body, "platform"));
         AccessFilter.subject(platform, Optional.empty());
         RequestMeta meta = Responses.meta(req);
-        String token = Responses.audited(services, meta, "issue-platform-token", Optional.of(platform),
-                () -> services.tokens().issue(platform), t -> Optional.empty());
+        String token = Responses.audited(registry, meta, "issue-platform-token", Optional.of(platform),
+                () -> tokens.issue(platform), t -> Optional.empty());
         Responses.json(res, 201, Map.of("token", token, "platform", platform));
     }
 

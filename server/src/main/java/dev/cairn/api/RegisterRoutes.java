@@ -1,6 +1,9 @@
 package dev.cairn.api;
 
+import dev.cairn.bundle.BundleLimits;
+import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registration;
+import dev.cairn.fleet.Registry;
 import dev.cairn.fleet.RequestMeta;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -10,10 +13,14 @@ import java.util.Optional;
 /** {@code POST /register}: StoneScript's multipart form (platform, tenant_id, schema). */
 final class RegisterRoutes {
 
-    private final Services services;
+    private final Registrar registrar;
+    private final Registry registry;
+    private final BundleLimits bundleLimits;
 
-    RegisterRoutes(Services services) {
-        this.services = services;
+    RegisterRoutes(Registrar registrar, Registry registry, BundleLimits bundleLimits) {
+        this.registrar = registrar;
+        this.registry = registry;
+        this.bundleLimits = bundleLimits;
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
@@ -21,14 +28,14 @@ final class RegisterRoutes {
     }
 
     private void registerDatabase(ServerRequest req, ServerResponse res) {
-        Forms form = Forms.read(req, services);
+        Forms form = Forms.read(req, bundleLimits);
         String platform = form.required("platform");
         Optional<String> tenant = form.field("tenant_id");
         AccessFilter.subject(platform, tenant);
         byte[] archive = form.archive();
         RequestMeta meta = Responses.meta(req, "network:" + Responses.info(req).clientText());
-        Registration r = Responses.audited(services, meta, "register", Optional.of(platform),
-                () -> services.registrar().register(platform, tenant, archive, meta), done -> Optional.of(done.database()));
+        Registration r = Responses.audited(registry, meta, "register", Optional.of(platform),
+                () -> registrar.register(platform, tenant, archive, meta), done -> Optional.of(done.database()));
         Responses.json(res, 200, DeployBodies.registration("ready", r));
     }
 }

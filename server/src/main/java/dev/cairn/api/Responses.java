@@ -2,6 +2,7 @@ package dev.cairn.api;
 
 import dev.cairn.error.CairnException;
 import dev.cairn.fleet.AuditEntry;
+import dev.cairn.fleet.Registry;
 import dev.cairn.fleet.RequestMeta;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -46,31 +47,31 @@ final class Responses {
      * Runs a deploy or admin action and writes one audit row whatever happens, so failed and
      * refused attempts are on record too.
      */
-    static <T> T audited(Services services, RequestMeta meta, String action, Optional<String> platform,
+    static <T> T audited(Registry registry, RequestMeta meta, String action, Optional<String> platform,
                          Supplier<T> work, java.util.function.Function<T, Optional<String>> databaseOf) {
         try {
             T result = work.get();
-            write(services, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
+            write(registry, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
                     databaseOf.apply(result), 200, "{}"));
             return result;
         } catch (CairnException e) {
-            write(services, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
+            write(registry, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
                     Optional.ofNullable((String) e.problem().fields().get("database")),
                     HttpErrors.status(e.problem()),
                     new String(Json.bytes(Map.of("error", e.code().wireName(), "message", e.getMessage())),
                             java.nio.charset.StandardCharsets.UTF_8)));
             throw e;
         } catch (RuntimeException e) {
-            write(services, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
+            write(registry, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
                     Optional.empty(), 500, "{\"error\":\"internal_error\"}"));
             throw e;
         }
     }
 
     /** An audit row that cannot be written is logged loudly, but never changes the answer to the client. */
-    private static void write(Services services, AuditEntry entry) {
+    private static void write(Registry registry, AuditEntry entry) {
         try {
-            services.registry().audit(entry);
+            registry.audit(entry);
         } catch (CairnException e) {
             LOG.error("could not write the audit log entry for request {} ({} {} -> {}): {}", entry.requestId(),
                     entry.action(), entry.platform().orElse("-"), entry.status(), e.getMessage());

@@ -31,17 +31,23 @@ public final class Routes {
         routing.error(CairnException.class, Routes::problem);
         routing.error(Throwable.class, Routes::unexpected);
         RouteTable table = new RouteTable();
-        new HealthRoutes(services).register(routing, table);
-        new RegisterRoutes(services).register(routing, table);
-        new CallRoutes(services).register(routing, table);
-        new AdminRoutes(services).register(routing, table);
-        new MigrateRoutes(services).register(routing, table);
-        new MigrateV2Routes(services).register(routing, table);
-        new PlatformRoutes(services).register(routing, table);
-        new CatalogRoutes(services).register(routing, table);
-        new DataApiSettingsRoutes(services).register(routing, table);
+        new HealthRoutes(services.control(), services.pools(), services.version(), services.startedNanos())
+                .register(routing, table);
+        new RegisterRoutes(services.registrar(), services.registry(), services.bundleLimits()).register(routing, table);
+        new CallRoutes(services.caller(), services.maxJsonBytes()).register(routing, table);
+        new AdminRoutes(services.registrar(), services.registry(), services.control(), services.maxJsonBytes())
+                .register(routing, table);
+        new MigrateRoutes(services.registrar(), services.registry(), services.v1Fleet(), services.bundleLimits())
+                .register(routing, table);
+        new MigrateV2Routes(services.registrar(), services.registry(), services.jobs(), services.maxJsonBytes(),
+                services.migrateAllSyncWait()).register(routing, table);
+        new PlatformRoutes(services.registrar(), services.registry(), services.tokens(), services.bundleLimits(),
+                services.maxJsonBytes()).register(routing, table);
+        new CatalogRoutes(services.registry(), services.catalogs(), services.maxJsonBytes()).register(routing, table);
+        new DataApiSettingsRoutes(services.registry(), services.maxJsonBytes(), services.dataApiSettings())
+                .register(routing, table);
         new EntityRoutes(services.records(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
-        new MetricsRoutes(services).register(routing, table);
+        new MetricsRoutes(services.metrics()).register(routing, table);
         new DocsRoutes().register(routing, table); // last: it checks the OpenAPI document against every route
         table.fallback(routing);
     }

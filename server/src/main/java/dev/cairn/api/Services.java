@@ -19,7 +19,8 @@ import dev.cairn.pool.PoolManager;
 import java.time.Duration;
 
 /**
- * What the HTTP faces need from the engines behind them. Faces translate; they hold no state.
+ * The engines behind the HTTP surface, handed from {@code Gateway} to {@link Routes}, which gives
+ * each face (route class) only the few it uses. Faces translate; they hold no state.
  *
  * @param startedNanos when the process started, for {@code uptime_seconds}
  * @param v1Fleet      v1 {@code /migrate} of a whole platform: its databases, the bundle's variants, one job
