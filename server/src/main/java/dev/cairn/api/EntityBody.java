@@ -1,16 +1,16 @@
 package dev.cairn.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cairn.data.PageSink;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * The {@code /v1} bodies a read answers: a list page {@code {data: [...], page: {take, skip,
  * nextCursor, total?}}}, one row as it is, or search hits {@code {data: [...]}} each with its
- * {@code _distance}. Rows arrive as JSON PostgreSQL built and are copied in, never re-parsed.
+ * {@code _distance}. Rows arrive as JSON PostgreSQL built and are copied in, never re-parsed; what
+ * this class adds around them is numbers and a base64url cursor, which need no escaping, so the body
+ * is plain text (no JSON generator, whose shared buffer pool was a point of contention).
  */
 final class EntityBody implements PageSink {
 
@@ -20,73 +20,50 @@ final class EntityBody implements PageSink {
     private final Shape shape;
     private final int take;
     private final long skip;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-    private final JsonGenerator g;
-    private boolean started;
+    private final StringBuilder out = new StringBuilder(1024);
+    private boolean any;
 
     EntityBody(Shape shape, int take, long skip) {
         this.shape = shape;
         this.take = take;
         this.skip = skip;
-        try {
-            this.g = Json.FACTORY.createGenerator(out);
-        } catch (IOException e) {
-            throw new IllegalStateException("a generator over memory cannot fail", e);
+        if (shape != Shape.ROW) {
+            out.append("{\"data\":[");
         }
     }
 
     @Override
-    public void row(String json, Optional<String> distance) throws IOException {
-        start();
+    public void row(String json, Optional<String> distance) {
+        if (any && shape != Shape.ROW) {
+            out.append(',');
+        }
+        any = true;
         if (distance.isEmpty()) {
-            g.writeRawValue(json);
+            out.append(json);
             return;
         }
         String d = distance.get();
         boolean number = !d.equals("NaN") && !d.endsWith("Infinity");
-        g.writeRawValue(json.substring(0, json.length() - 1) + (json.length() > 2 ? "," : "") + "\"_distance\":"
-                + (number ? d : "null") + "}");
+        out.append(json, 0, json.length() - 1).append(json.length() > 2 ? "," : "")
+                .append("\"_distance\":").append(number ? d : "null").append('}');
     }
 
     @Override
-    public void end(Optional<String> nextCursor, OptionalLong total) throws IOException {
-        start();
+    public void end(Optional<String> nextCursor, OptionalLong total) {
         if (shape == Shape.ROW) {
-            g.flush();
             return;
         }
-        g.writeEndArray();
+        out.append(']');
         if (shape == Shape.PAGE) {
-            g.writeObjectFieldStart("page");
-            g.writeNumberField("take", take);
-            g.writeNumberField("skip", skip);
-            g.writeFieldName("nextCursor");
-            if (nextCursor.isPresent()) {
-                g.writeString(nextCursor.get());
-            } else {
-                g.writeNull();
-            }
-            if (total.isPresent()) {
-                g.writeNumberField("total", total.getAsLong());
-            }
-            g.writeEndObject();
+            out.append(",\"page\":{\"take\":").append(take).append(",\"skip\":").append(skip).append(",\"nextCursor\":");
+            nextCursor.ifPresentOrElse(c -> out.append('"').append(c).append('"'), () -> out.append("null"));
+            total.ifPresent(t -> out.append(",\"total\":").append(t));
+            out.append('}');
         }
-        g.writeEndObject();
-        g.flush();
-    }
-
-    private void start() throws IOException {
-        if (started) {
-            return;
-        }
-        started = true;
-        if (shape != Shape.ROW) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("data");
-        }
+        out.append('}');
     }
 
     byte[] bytes() {
-        return out.toByteArray();
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

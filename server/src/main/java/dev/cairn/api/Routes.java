@@ -35,6 +35,9 @@ public final class Routes {
                 .register(routing, table);
         new RegisterRoutes(services.registrar(), services.registry(), services.bundleLimits()).register(routing, table);
         new CallRoutes(services.caller(), services.maxJsonBytes()).register(routing, table);
+        // The data faces next: Helidon tries routes in order, and the control routes' path patterns
+        // below would otherwise be matched (and miss) on every data request.
+        new EntityRoutes(services.records(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         new AdminRoutes(services.registrar(), services.registry(), services.control(), services.maxJsonBytes())
                 .register(routing, table);
         new MigrateRoutes(services.registrar(), services.registry(), services.v1Fleet(), services.bundleLimits())
@@ -46,7 +49,6 @@ public final class Routes {
         new CatalogRoutes(services.registry(), services.catalogs(), services.maxJsonBytes()).register(routing, table);
         new DataApiSettingsRoutes(services.registry(), services.maxJsonBytes(), services.dataApiSettings())
                 .register(routing, table);
-        new EntityRoutes(services.records(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         new MetricsRoutes(services.metrics()).register(routing, table);
         new DocsRoutes().register(routing, table); // last: it checks the OpenAPI document against every route
         table.fallback(routing);

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class FieldValues {
 
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,20}");
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}|\\{.*}");
     private static final BigInteger[] LIMITS = {
             BigInteger.valueOf(Short.MIN_VALUE), BigInteger.valueOf(Short.MAX_VALUE),
@@ -127,7 +128,7 @@ public final class FieldValues {
             n = value.bigIntegerValue();
         } else if (value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0) {
             n = value.decimalValue().toBigIntegerExact();
-        } else if (value.isTextual() && value.textValue().matches("-?[0-9]{1,20}")) {
+        } else if (value.isTextual() && INTEGER.matcher(value.textValue()).matches()) {
             n = new BigInteger(value.textValue());
         } else {
             throw invalid(field, "expects an integer (" + name + ")");

@@ -12,13 +12,25 @@ import java.util.Optional;
 public final class AdminToken {
 
     private final Optional<byte[]> digest;
+    private final boolean jwtShaped;
 
-    private AdminToken(Optional<byte[]> digest) {
+    private AdminToken(Optional<byte[]> digest, boolean jwtShaped) {
         this.digest = digest;
+        this.jwtShaped = jwtShaped;
     }
 
     public static AdminToken of(Optional<String> configured) {
-        return new AdminToken(configured.filter(t -> !t.isEmpty()).map(AdminToken::sha256));
+        Optional<String> token = configured.filter(t -> !t.isEmpty());
+        return new AdminToken(token.map(AdminToken::sha256), token.filter(Authenticator::looksLikeJwt).isPresent());
+    }
+
+    /**
+     * Whether the configured token has a JWT's shape. When it has not, a JWT-shaped bearer cannot be
+     * it, and the data API's every request is spared hashing its token (all that tells a timing
+     * observer is this one bit of the token's shape).
+     */
+    boolean jwtShaped() {
+        return jwtShaped;
     }
 
     public boolean enabled() {

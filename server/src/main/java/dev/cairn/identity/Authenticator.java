@@ -31,11 +31,12 @@ public final class Authenticator {
         if (!header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw CairnException.of(ErrorCode.UNAUTHORIZED, "the Authorization header must be 'Bearer <token>'");
         }
-        if (admin.matches(header)) {
+        String token = header.get().substring(7).strip();
+        boolean jwt = jwts.isPresent() && looksLikeJwt(token);
+        if ((!jwt || admin.jwtShaped()) && admin.matches(header)) {
             return new Principal.Admin();
         }
-        String token = header.get().substring(7).strip();
-        if (jwts.isPresent() && looksLikeJwt(token)) {
+        if (jwt) {
             return jwts.get().verify(token);
         }
         return tokens.platformOf(token).<Principal>map(Principal.PlatformToken::new)
@@ -43,7 +44,7 @@ public final class Authenticator {
     }
 
     /** Three parts separated by dots (the verifier judges the rest); platform tokens never contain a dot. */
-    private static boolean looksLikeJwt(String token) {
+    static boolean looksLikeJwt(String token) {
         return token.chars().filter(c -> c == '.').count() == 2;
     }
 }
