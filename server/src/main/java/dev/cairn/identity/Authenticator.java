@@ -45,6 +45,8 @@ public final class Authenticator {
 
     /** Three parts separated by dots (the verifier judges the rest); platform tokens never contain a dot. */
     static boolean looksLikeJwt(String token) {
-        return token.chars().filter(c -> c == '.').count() == 2;
+        int first = token.indexOf('.');
+        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+        return second > 0 && token.indexOf('.', second + 1) < 0;
     }
 }

@@ -33,6 +33,37 @@ class NamesTest {
     }
 
     @Test
+    void the_hand_written_check_accepts_exactly_what_the_name_patterns_accept() {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]*");
+        java.util.regex.Pattern platform = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]*");
+        List<String> words = new java.util.ArrayList<>(List.of(""));
+        for (int length = 1; length <= 4; length++) {
+            List<String> longer = new java.util.ArrayList<>();
+            for (String w : words) {
+                if (w.length() == length - 1) {
+                    for (String c : List.of("a", "z", "0", "9", "-", "_", "A", ".", "é")) {
+                        longer.add(w + c);
+                    }
+                }
+            }
+            words.addAll(longer);
+        }
+        for (String w : words) {
+            assertThat(accepts(() -> Names.schema(w))).as("schema '%s'", w).isEqualTo(name.matcher(w).matches());
+            assertThat(accepts(() -> Names.platform(w))).as("platform '%s'", w).isEqualTo(platform.matcher(w).matches());
+        }
+    }
+
+    private static boolean accepts(Runnable check) {
+        try {
+            check.run();
+            return true;
+        } catch (CairnException e) {
+            return false;
+        }
+    }
+
+    @Test
     void names_with_quotes_semicolons_wildcards_comments_unicode_or_upper_case_are_refused() {
         for (String bad : List.of("a'b", "a;b", "a%", "a_%", "x--y; DROP", "a/*b*/", "Clinic", "café", "a b",
                 "-leading", "_leading", "a\"b", "a\u0000b", "")) {

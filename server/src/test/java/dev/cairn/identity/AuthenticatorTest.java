@@ -37,6 +37,15 @@ class AuthenticatorTest {
     }
 
     @Test
+    void a_jwt_is_anything_with_exactly_two_dots() {
+        assertThat(Authenticator.looksLikeJwt("a.b.c")).isTrue();
+        assertThat(Authenticator.looksLikeJwt("..")).isTrue();
+        assertThat(Authenticator.looksLikeJwt("a.b")).isFalse();
+        assertThat(Authenticator.looksLikeJwt("a.b.c.d")).isFalse();
+        assertThat(Authenticator.looksLikeJwt("cairn_pt_abc")).isFalse();
+    }
+
+    @Test
     void an_admin_token_shaped_like_a_jwt_is_still_the_admin_token() {
         Authenticator authenticator = with("admin.token.with-two-dots");
         assertThat(resolve(authenticator, "admin.token.with-two-dots")).isInstanceOf(Principal.Admin.class);
