@@ -2,8 +2,10 @@ package dev.cairn.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import dev.cairn.data.CallRequest;
-import dev.cairn.data.Caller;
+import dev.cairn.data.Operation;
+import dev.cairn.data.Pipeline;
+import dev.cairn.data.Request;
+import dev.cairn.data.Target;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
@@ -15,17 +17,17 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
- * {@code POST /call}: parse, then hand to the {@link Caller}. Accepts the v1 body
+ * {@code POST /call}: parse, then hand the request to the {@link Pipeline}. Accepts the v1 body
  * {@code {platform, tenant_id?, function, params}} and the v4 body
  * {@code {platform, schema_name, uuid?, function, params}}.
  */
 final class CallRoutes {
 
-    private final Caller caller;
+    private final Pipeline pipeline;
     private final long maxJsonBytes;
 
-    CallRoutes(Caller caller, long maxJsonBytes) {
-        this.caller = caller;
+    CallRoutes(Pipeline pipeline, long maxJsonBytes) {
+        this.pipeline = pipeline;
         this.maxJsonBytes = maxJsonBytes;
     }
 
@@ -35,16 +37,16 @@ final class CallRoutes {
 
     private void call(ServerRequest req, ServerResponse res) {
         long started = System.nanoTime();
-        CallRequest request = parse(Bodies.jsonObject(req, maxJsonBytes));
-        AccessFilter.subject(request.platform(), switch (request.target()) {
-            case CallRequest.Tenant t -> t.tenantId();
-            case CallRequest.SchemaDatabase s -> s.uuid();
+        Request request = parse(Bodies.jsonObject(req, maxJsonBytes), RequestIdentity.of(req));
+        AccessFilter.subject(request.target().platform(), switch (request.target()) {
+            case Target.Tenant t -> t.tenant();
+            case Target.SchemaDatabase s -> s.uuid();
         });
         long parsed = System.nanoTime();
-        Caller.Result result;
+        Pipeline.Stages result;
         Optional<byte[]> whole;
         try (CallBody body = new CallBody(() -> streaming(res))) {
-            result = caller.call(request, body);
+            result = pipeline.call(request, body);
             whole = body.finish();
         } catch (IOException e) {
             throw new UncheckedIOException("client went away while the result was streaming", e);
@@ -56,15 +58,15 @@ final class CallRoutes {
         });
     }
 
-    static CallRequest parse(JsonNode body) {
+    static Request parse(JsonNode body, RequestIdentity identity) {
         String platform = Bodies.text(body, "platform");
         String function = Bodies.text(body, "function");
         JsonNode params = Optional.ofNullable(body.get("params")).orElse(MissingNode.getInstance());
         Optional<String> schema = Bodies.optionalText(body, "schema_name");
-        CallRequest.Target target = schema.isPresent()
-                ? new CallRequest.SchemaDatabase(schema.get(), Bodies.optionalText(body, "uuid"))
-                : new CallRequest.Tenant(Bodies.optionalText(body, "tenant_id"));
-        return new CallRequest(platform, target, function, params);
+        Target target = schema.isPresent()
+                ? new Target.SchemaDatabase(platform, schema.get(), Bodies.optionalText(body, "uuid"))
+                : new Target.Tenant(platform, Bodies.optionalText(body, "tenant_id"));
+        return new Request(identity::principal, target, new Operation.Call(function, params));
     }
 
     /** A result too large to buffer: headers go now, the body streams (chunked). */

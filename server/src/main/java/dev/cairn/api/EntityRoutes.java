@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.data.Idempotency;
 import dev.cairn.data.ListArgs;
 import dev.cairn.data.Operation;
-import dev.cairn.data.Records;
+import dev.cairn.data.Pipeline;
+import dev.cairn.data.Request;
+import dev.cairn.data.Target;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
@@ -28,7 +30,7 @@ import java.util.Optional;
 /**
  * The data API ({@code /v1}, the Panorama gateway's contract) over a platform's tables: parse the
  * request, resolve its scope (platform and tenant from the credentials, headers only where they
- * agree), hand the operation to {@link Records}, write the body. No SQL here.
+ * agree), hand the request to the {@link Pipeline}, write the body. No SQL here.
  */
 final class EntityRoutes {
 
@@ -37,12 +39,12 @@ final class EntityRoutes {
     private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
     private static final HeaderName REPLAY = HeaderNames.create("x-idempotent-replay");
 
-    private final Records records;
+    private final Pipeline pipeline;
     private final Optional<String> defaultPlatform;
     private final long maxJsonBytes;
 
-    EntityRoutes(Records records, Optional<String> defaultPlatform, long maxJsonBytes) {
-        this.records = records;
+    EntityRoutes(Pipeline pipeline, Optional<String> defaultPlatform, long maxJsonBytes) {
+        this.pipeline = pipeline;
         this.defaultPlatform = defaultPlatform;
         this.maxJsonBytes = maxJsonBytes;
     }
@@ -85,15 +87,15 @@ final class EntityRoutes {
 
     private void read(ServerRequest req, ServerResponse res, long started, DataScope scope, Operation op, EntityBody body) {
         long parsed = System.nanoTime();
-        Records.Stages stages = records.read(RequestIdentity.of(req)::principal, scope, op, body);
+        Pipeline.Stages stages = pipeline.read(request(req, scope, op), body);
         ServerTiming.send(res, parsed - started, stages.routeNanos(), stages.planNanos(), stages.executeNanos());
         send(res, 200, body.bytes());
     }
 
     private void openApi(ServerRequest req, ServerResponse res) {
         DataScope scope = scope(req);
-        Records.Target target = records.target(scope); // every exposed entity, whatever the token's roles allow
-        send(res, 200, Json.bytes(EntityOpenApi.document(target.entities(), records.retention())));
+        // every exposed entity, whatever the token's roles allow
+        send(res, 200, Json.bytes(EntityOpenApi.document(pipeline.exposed(target(scope)), pipeline.retention())));
     }
 
     // ---- writes --------------------------------------------------------------------------------------
@@ -124,7 +126,7 @@ final class EntityRoutes {
             throw invalid("ops", "a transaction is {ops: [{op: \"create\"|\"update\"|\"delete\", entity, args}]}"
                     + " with at least one op");
         }
-        List<Operation> list = new ArrayList<>();
+        List<Operation.OnEntity> list = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             JsonNode op = ops.get(i);
             String at = "ops[" + i + "]";
@@ -176,7 +178,7 @@ final class EntityRoutes {
     }
 
     /**
-     * A write with its idempotency key ({@link Records} requires one unless the platform turned that
+     * A write with its idempotency key (the {@link Pipeline} requires one unless the platform turned that
      * off): the answer is stored with the key in the write's transaction, and a replay answers it
      * again, marked.
      */
@@ -185,7 +187,7 @@ final class EntityRoutes {
         RequestIdentity identity = RequestIdentity.of(req);
         Optional<Idempotency.Key> key = req.headers().first(IDEMPOTENCY_KEY).map(k -> Idempotency.key(k, req.prologue().method().text(),
                 req.path().rawPath(), scope.tenant(), identity.principal().actor(), body));
-        Records.Written written = records.write(identity::principal, scope, op, key, results -> answer(op, results));
+        Pipeline.Written written = pipeline.write(request(req, scope, op), key, results -> answer(op, results));
         Idempotency.Answer answer = written.answer();
         res.status(Status.create(answer.status()));
         answer.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
@@ -264,6 +266,14 @@ final class EntityRoutes {
                 req.headers().first(TENANT), defaultPlatform);
         AccessFilter.subject(scope.platform(), Optional.of(scope.tenant()));
         return scope;
+    }
+
+    private static Target target(DataScope scope) {
+        return new Target.Tenant(scope.platform(), Optional.of(scope.tenant()));
+    }
+
+    private static Request request(ServerRequest req, DataScope scope, Operation op) {
+        return new Request(RequestIdentity.of(req)::principal, target(scope), op);
     }
 
     private static String entity(ServerRequest req) {

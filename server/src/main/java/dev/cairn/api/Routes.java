@@ -34,10 +34,10 @@ public final class Routes {
         new HealthRoutes(services.control(), services.pools(), services.version(), services.startedNanos())
                 .register(routing, table);
         new RegisterRoutes(services.registrar(), services.registry(), services.bundleLimits()).register(routing, table);
-        new CallRoutes(services.caller(), services.maxJsonBytes()).register(routing, table);
+        new CallRoutes(services.pipeline(), services.maxJsonBytes()).register(routing, table);
         // The data faces next: Helidon tries routes in order, and the control routes' path patterns
         // below would otherwise be matched (and miss) on every data request.
-        new EntityRoutes(services.records(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
+        new EntityRoutes(services.pipeline(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         new AdminRoutes(services.registrar(), services.registry(), services.control(), services.maxJsonBytes())
                 .register(routing, table);
         new MigrateRoutes(services.registrar(), services.registry(), services.v1Fleet(), services.bundleLimits())

@@ -2,8 +2,7 @@ package dev.cairn.api;
 
 import dev.cairn.bundle.BundleLimits;
 import dev.cairn.catalog.CatalogCache;
-import dev.cairn.data.Caller;
-import dev.cairn.data.Records;
+import dev.cairn.data.Pipeline;
 import dev.cairn.fleet.DataApiSettingsStore;
 import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.Registrar;
@@ -27,10 +26,10 @@ import java.time.Duration;
  * @param metrics      what {@code /metrics} reports; the access filter counts every request in it
  * @param migrateAllSyncWait how long {@code POST /v2/migrate-all} waits for its job before answering 202
  */
-public record Services(Registrar registrar, Registry registry, ControlDatabase control, Caller caller, CatalogCache catalogs,
+public record Services(Registrar registrar, Registry registry, ControlDatabase control, Pipeline pipeline, CatalogCache catalogs,
                        JobEngine jobs, V1Fleet v1Fleet, PlatformTokens tokens, PoolManager pools,
                        Authenticator authenticator, Policy policy, NetworkPolicy network, boolean healthPublic,
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos,
-                       Metrics metrics, Duration migrateAllSyncWait, Records records, DataApiSettingsStore dataApiSettings,
+                       Metrics metrics, Duration migrateAllSyncWait, DataApiSettingsStore dataApiSettings,
                        java.util.Optional<String> defaultPlatform) {
 }

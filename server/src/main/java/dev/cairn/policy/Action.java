@@ -1,5 +1,7 @@
 package dev.cairn.policy;
 
+import java.util.Optional;
+
 /** What a request asks to do, as far as who may do it is concerned. */
 public sealed interface Action {
 
@@ -13,6 +15,16 @@ public sealed interface Action {
      */
     record UseData(dev.cairn.entity.DataApiSettings settings, String entity, dev.cairn.entity.DataApiSettings.Verb verb)
             implements Action {
+    }
+
+    /**
+     * {@code /call} on one of a platform's databases: no credentials (the network allow-list is the
+     * gate, as in the StoneScript gateway), the admin token, or the platform's own token; a JWT of
+     * that platform, and of that tenant when it names one.
+     *
+     * @param tenant the tenant whose database is called; empty for the main or a schema database
+     */
+    record CallFunction(String platform, Optional<String> tenant) implements Action {
     }
 
     /** A platform's schema, database or job route: the platform's own token, the admin's, or the network. */

@@ -4,6 +4,7 @@ import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.identity.Principal;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +16,8 @@ import java.util.function.Supplier;
  * {@code 401} otherwise). A platform's routes accept a request without credentials (the network
  * allow-list is the gate, as in the StoneScript gateway), the admin token, and that platform's
  * own token; another platform's token is {@code 403}, and so is a JWT (it is for the data API).
+ * {@code /call} admits the same, and also a JWT of the platform (of the called tenant, when the JWT
+ * names one). The data API needs credentials; a JWT there is held to the settings' role rules.
  */
 public final class Policy {
 
@@ -29,6 +32,7 @@ public final class Policy {
             case Action.Administer a -> administer(principal);
             case Action.ActForPlatform a -> actFor(principal.get(), a.platform());
             case Action.UseData a -> useData(principal.get(), a);
+            case Action.CallFunction a -> call(principal.get(), a);
         }
     }
 
@@ -63,6 +67,22 @@ public final class Policy {
                             .with("entity", action.entity()).with("action", action.verb().wire()));
                 }
             }
+        }
+    }
+
+    private static void call(Principal principal, Action.CallFunction action) {
+        switch (principal) {
+            case Principal.Jwt jwt -> {
+                if (jwt.platform().filter(p -> !p.equals(action.platform())).isPresent()) {
+                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "the JWT was issued for another platform"
+                            + " and cannot call functions of platform " + action.platform()));
+                }
+                if (jwt.tenant().filter(t -> !action.tenant().equals(Optional.of(t))).isPresent()) {
+                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "the JWT was issued for tenant "
+                            + jwt.tenant().get() + " and calls that tenant's database only"));
+                }
+            }
+            default -> actFor(principal, action.platform());
         }
     }
 

@@ -7,8 +7,7 @@ import dev.cairn.catalog.CatalogCache;
 import dev.cairn.identity.PlatformTokens;
 import dev.cairn.job.JobEngine;
 import dev.cairn.job.V1Fleet;
-import dev.cairn.data.Caller;
-import dev.cairn.data.Records;
+import dev.cairn.data.Pipeline;
 import dev.cairn.fleet.DataApiSettingsStore;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
@@ -115,20 +114,19 @@ public final class Gateway implements AutoCloseable {
                 BundleReader.create(config.bundleLimits()), directory, roles, config.allowedExtensions(),
                 config.maxConnectionsPerPool() / 2, metrics, dataApiSettings);
         CatalogCache catalogs = new CatalogCache(pools);
-        Caller caller = new Caller(directory, catalogs, pools, roles);
         // Each database a job migrates holds one connection: a quarter of the budget leaves the rest to traffic.
         JobEngine jobs = new JobEngine(control, registry, registrar, Math.max(1, maxTotal / 4), metrics);
         AdminToken admin = AdminToken.of(config.adminToken());
         PlatformTokens tokens = new PlatformTokens(registry);
         V1Fleet v1Fleet = new V1Fleet(registry, registrar, jobs);
         Policy policy = new Policy(admin.enabled());
-        Records records = new Records(directory, catalogs, pools, roles, dataApiSettings, policy,
+        Pipeline pipeline = new Pipeline(directory, catalogs, pools, roles, dataApiSettings, policy,
                 config.idempotencyRetention());
-        return new Services(registrar, registry, control, caller, catalogs, jobs, v1Fleet, tokens, pools,
+        return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
                 new Authenticator(admin, tokens, JwtVerifier.of(config.jwt())), policy,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
-                records, dataApiSettings, config.defaultPlatform());
+                dataApiSettings, config.defaultPlatform());
     }
 
     /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */

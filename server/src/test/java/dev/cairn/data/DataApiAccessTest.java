@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Who may reach which rows through the data API: tokens (forged, expired, unsigned, misaddressed),
+ * Who may reach which rows through the data API (and {@code /call}, on the same pipeline): tokens (forged, expired, unsigned, misaddressed),
  * tenants in both tenancy modes (with row-level security behind row tenancy), and the platform's
  * data-API settings (hidden tables and fields, read-only, role rules, deny by default).
  */
@@ -104,6 +104,39 @@ class DataApiAccessTest {
 
     private static String b64(String json) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void call_admits_the_network_and_the_platforms_own_credentials_only() {
+        String p = platformWithTenants("ta", "tb");
+        Pg.execute(p + "_ta", "CREATE FUNCTION count_users() RETURNS bigint LANGUAGE sql STABLE"
+                + " AS 'SELECT count(*) FROM users'");
+        Map<String, Object> call = Map.of("platform", p, "tenant_id", "ta", "function", "count_users", "params", List.of());
+        // no credentials: the network allow-list is the gate, as in the StoneScript gateway
+        Http.Answer open = http.postJson("/call", call);
+        assertThat(open.status()).as(open.raw()).isEqualTo(200);
+        assertThat(open.body().path("rows").path(0).path("count_users").asLong()).isEqualTo(1);
+        String mine = http.postJson("/admin/platform-token", Map.of("platform", p), "Authorization", ADMIN)
+                .body().path("token").asText();
+        String theirs = http.postJson("/admin/platform-token", Map.of("platform", platformWithTenants("tc")),
+                "Authorization", ADMIN).body().path("token").asText();
+        assertThat(http.postJson("/call", call, "Authorization", "Bearer " + mine).status()).isEqualTo(200);
+        assertThat(http.postJson("/call", call, "Authorization", ADMIN).status()).isEqualTo(200);
+        assertThat(http.postJson("/call", call, "Authorization", "Bearer " + theirs).status()).isEqualTo(403);
+        // a JWT of the platform, of the called tenant when it names one
+        assertThat(http.postJson("/call", call, "Authorization", "Bearer " + token(p, "ta", List.of())).status())
+                .isEqualTo(200);
+        assertThat(http.postJson("/call", call, "Authorization", "Bearer " + token(p, null, List.of())).status())
+                .isEqualTo(200);
+        Http.Answer otherTenant = http.postJson("/call", call, "Authorization", "Bearer " + token(p, "tb", List.of()));
+        assertThat(otherTenant.status()).isEqualTo(403);
+        assertThat(otherTenant.body().path("error").asText()).isEqualTo("forbidden");
+        assertThat(http.postJson("/call", call, "Authorization", "Bearer " + token("other-platform", "ta", List.of()))
+                .status()).isEqualTo(403);
+        // credentials that do not verify are refused, not ignored
+        Http.Answer forged = http.postJson("/call", call, "Authorization", "Bearer " + Jwts.sign(
+                Jwts.claims(p, "ta", List.of()).audience(AUDIENCE).build(), "another-secret-that-is-also-32-bytes-long!"));
+        assertThat(forged.status()).isEqualTo(401);
     }
 
     @Test

@@ -58,6 +58,35 @@ class PolicyTest {
     }
 
     @Test
+    void a_call_takes_what_a_platform_route_takes_and_a_jwt_of_the_platform_and_of_the_called_tenant() {
+        Policy policy = new Policy(true);
+        Action shopT1 = new Action.CallFunction("shop", Optional.of("t1"));
+        Action shopMain = new Action.CallFunction("shop", Optional.empty());
+        for (Principal admitted : java.util.List.of(NETWORK, ADMIN, SHOP)) {
+            policy.authorize(() -> admitted, shopT1);
+            policy.authorize(() -> admitted, shopMain);
+        }
+        assertThat(refusal(policy, () -> SHOP, new Action.CallFunction("shop2", Optional.empty())))
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        Principal anyTenant = jwt(Optional.empty(), Optional.of("shop"));
+        Principal t1 = jwt(Optional.of("t1"), Optional.of("shop"));
+        Principal noPlatform = jwt(Optional.of("t1"), Optional.empty());
+        policy.authorize(() -> anyTenant, shopT1);
+        policy.authorize(() -> anyTenant, shopMain);
+        policy.authorize(() -> t1, shopT1);
+        policy.authorize(() -> noPlatform, shopT1);
+        assertThat(refusal(policy, () -> t1, shopMain)).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(refusal(policy, () -> t1, new Action.CallFunction("shop", Optional.of("t2"))))
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(refusal(policy, () -> t1, new Action.CallFunction("shop2", Optional.of("t1"))))
+                .isEqualTo(ErrorCode.FORBIDDEN);
+    }
+
+    private static Principal jwt(Optional<String> tenant, Optional<String> platform) {
+        return new Principal.Jwt("user-1", java.util.List.of(), Optional.empty(), tenant, platform);
+    }
+
+    @Test
     void the_admin_token_is_compared_as_a_bearer_and_matches_nothing_when_not_configured() {
         AdminToken token = AdminToken.of(Optional.of("s3cret"));
         assertThat(token.matches(Optional.of("Bearer s3cret"))).isTrue();
