@@ -1,6 +1,7 @@
 package dev.cairn.api;
 
 import dev.cairn.job.JobEngine;
+import dev.cairn.job.ItemResult;
 import dev.cairn.job.JobView;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
@@ -56,9 +57,9 @@ final class JobStream {
         try (OutputStream out = res.outputStream()) {
             while (true) {
                 JobView job = jobs.view(id);
-                for (Map<String, Object> result : job.results()) {
-                    if (reported.add(String.valueOf(result.get("database")))) {
-                        write(out, "result", result);
+                for (ItemResult result : job.results()) {
+                    if (reported.add(result.database())) {
+                        write(out, "result", Json.map(result));
                     }
                 }
                 Map<String, Object> progress = progress(job);

@@ -1,10 +1,13 @@
 package dev.cairn.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cairn.deploy.MigrateResult;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.fleet.DatabaseMigration;
 import dev.cairn.job.ItemOutcome;
+import dev.cairn.job.ItemResult;
 import dev.cairn.job.JobEngine;
 import dev.cairn.job.JobView;
 import dev.cairn.job.V1Fleet;
@@ -37,7 +40,7 @@ final class MigrateBodies {
         body.put("schema_validation", r.plan().validation());
         body.put("warnings", r.warnings());
         body.put("execution_time_ms", r.executionTimeMs());
-        body.put("results", List.of(ItemOutcome.of(new DatabaseMigration(database, "", r)).fields()));
+        body.put("results", List.of(ItemOutcome.of(new DatabaseMigration(database, "", r)).item()));
         return body;
     }
 
@@ -46,19 +49,18 @@ final class MigrateBodies {
      * checks, and every database's result.
      */
     static Map<String, Object> fleet(V1Fleet.Result fleet) {
-        List<Map<String, Object>> results = fleet.results();
+        List<ItemResult> results = fleet.results();
         Map<String, Object> body = new LinkedHashMap<>();
-        boolean warnings = results.stream().anyMatch(r -> r.get("warnings") instanceof List<?> w && !w.isEmpty());
+        boolean warnings = results.stream().anyMatch(r -> r.warnings().filter(w -> !w.isEmpty()).isPresent());
         body.put("status", fleet.dryRun() ? "dry_run" : status("completed", warnings));
         body.put("platform", fleet.platform());
         fleet.job().ifPresent(id -> body.put("job_id", id.toString()));
-        body.put("databases_updated", results.stream().filter(MigrateBodies::succeeded).map(r -> r.get("database"))
-                .toList());
-        body.put("migrations_applied", sum(results, "migrations_applied"));
-        body.put("functions_updated", sum(results, "functions_updated"));
-        body.put("tables_changed", sum(results, "tables_changed"));
-        Map<String, Object> canary = results.isEmpty() ? Map.of() : results.get(0);
-        body.put("seeder_validations", canary.getOrDefault("seeder_validations", List.of()));
+        body.put("databases_updated", results.stream().filter(ItemResult::succeeded).map(ItemResult::database).toList());
+        body.put("migrations_applied", results.stream().mapToLong(ItemResult::migrationsApplied).sum());
+        body.put("functions_updated", results.stream().mapToLong(ItemResult::functionsUpdated).sum());
+        body.put("tables_changed", results.stream().mapToLong(ItemResult::tablesChanged).sum());
+        body.put("seeder_validations", results.stream().findFirst().flatMap(ItemResult::seederValidations)
+                .orElse(List.of()));
         body.put("schema_validation", plan(results));
         body.put("total_databases", results.size());
         counts(body, results);
@@ -68,18 +70,15 @@ final class MigrateBodies {
     }
 
     /** The first failed database's error, with every result, for a fleet migrate that did not fully succeed. */
-    static Problem fleetFailure(Map<String, Object> body) {
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> results = (List<Map<String, Object>>) body.get("results");
-        Map<String, Object> first = results.stream().filter(r -> "failed".equals(r.get("status"))).findFirst()
-                .orElse(results.get(0));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> error = first.get("problem") instanceof Map<?, ?> e ? (Map<String, Object>) e : Map.of();
-        ErrorCode code = ErrorCode.ofWire(String.valueOf(error.get("error"))).orElse(ErrorCode.MIGRATION_FAILED);
-        long failed = results.stream().filter(r -> "failed".equals(r.get("status"))).count();
+    static Problem fleetFailure(V1Fleet.Result fleet, Map<String, Object> body) {
+        List<ItemResult> results = fleet.results();
+        ItemResult first = results.stream().filter(r -> r.status().equals("failed")).findFirst().orElse(results.get(0));
+        JsonNode error = first.problem().orElseGet(JsonNodeFactory.instance::objectNode);
+        ErrorCode code = ErrorCode.ofWire(error.path("error").asText()).orElse(ErrorCode.MIGRATION_FAILED);
+        long failed = results.stream().filter(r -> r.status().equals("failed")).count();
         Problem problem = Problem.of(code, failed + " of " + results.size() + " database(s) failed; "
-                + first.get("database") + ": " + error.getOrDefault("message", "failed"));
-        for (var e : error.entrySet()) {
+                + first.database() + ": " + error.path("message").asText("failed"));
+        for (var e : error.properties()) {
             if (!e.getKey().equals("error") && !e.getKey().equals("message")) {
                 problem = problem.with(e.getKey(), e.getValue());
             }
@@ -135,26 +134,20 @@ final class MigrateBodies {
     }
 
     /** The plan a fleet migrate stands for: the first blocked database's, else the canary's. */
-    private static Object plan(List<Map<String, Object>> results) {
+    private static Object plan(List<ItemResult> results) {
         return results.stream().filter(MigrateBodies::blocked).findFirst().or(() -> results.stream().findFirst())
-                .map(r -> r.get("schema_validation")).orElseGet(MigrateBodies::emptyValidation);
+                .flatMap(ItemResult::schemaValidation).<Object>map(v -> v).orElseGet(MigrateBodies::emptyValidation);
     }
 
-    private static boolean blocked(Map<String, Object> result) {
-        return result.get("problem") instanceof Map<?, ?> p && result.get("schema_validation") != null
-                && ErrorCode.SCHEMA_CHANGE_BLOCKED.wireName().equals(p.get("error"));
+    private static boolean blocked(ItemResult result) {
+        return result.schemaValidation().isPresent()
+                && result.errorCode().filter(ErrorCode.SCHEMA_CHANGE_BLOCKED.wireName()::equals).isPresent();
     }
 
-    /** At the target (completed, changed or not) or, for a dry run, planned. */
-    static boolean succeeded(Map<String, Object> result) {
-        Object s = result.get("status");
-        return "completed".equals(s) || "dry_run".equals(s);
-    }
-
-    private static void counts(Map<String, Object> body, List<Map<String, Object>> results) {
+    private static void counts(Map<String, Object> body, List<ItemResult> results) {
         long completed = count(results, "completed");
-        long unchanged = results.stream().filter(r -> Boolean.TRUE.equals(r.get("unchanged"))).count();
-        body.put("succeeded", results.stream().filter(MigrateBodies::succeeded).count());
+        long unchanged = results.stream().filter(ItemResult::unchanged).count();
+        body.put("succeeded", results.stream().filter(ItemResult::succeeded).count());
         body.put("failed", count(results, "failed"));
         body.put("skipped", count(results, "skipped"));
         body.put("completed", completed);
@@ -162,12 +155,8 @@ final class MigrateBodies {
         body.put("unchanged", unchanged);
     }
 
-    private static long count(List<Map<String, Object>> results, String status) {
-        return results.stream().filter(r -> status.equals(r.get("status"))).count();
-    }
-
-    private static long sum(List<Map<String, Object>> results, String field) {
-        return results.stream().mapToLong(r -> r.get(field) instanceof Number n ? n.longValue() : 0).sum();
+    private static long count(List<ItemResult> results, String status) {
+        return results.stream().filter(r -> r.status().equals(status)).count();
     }
 
     private static String status(String status, boolean warnings) {

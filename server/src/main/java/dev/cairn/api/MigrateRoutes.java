@@ -65,7 +65,7 @@ final class MigrateRoutes {
                 () -> v1Fleet.migrate(platform, archive, options, meta), r -> Optional.empty());
         Map<String, Object> body = MigrateBodies.fleet(fleet);
         if (fleet.incomplete()) {
-            HttpErrors.send(res, MigrateBodies.fleetFailure(body), meta.requestId());
+            HttpErrors.send(res, MigrateBodies.fleetFailure(fleet, body), meta.requestId());
             return;
         }
         Responses.json(res, 200, body);

@@ -2,7 +2,6 @@ package dev.cairn.deploy;
 
 import dev.cairn.diff.Plan;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a migrate of one database did (or, in a dry run, would do).
@@ -10,11 +9,11 @@ import java.util.Map;
  * @param status            {@code completed}, {@code unchanged} or {@code dry_run}
  * @param functionsUpdated  routines created, replaced, restored or dropped
  * @param functionsSkipped  routines already deployed with the same checksum: no DDL at all
- * @param seederValidations per table: {@code {table, expected, found, missing, differing, inserted}}
+ * @param seederValidations per seeded table, when seeders were verified
  * @param statements        every statement that ran, in order (the SQL of a dry run)
  */
 public record MigrateResult(String status, List<String> migrationsApplied, int functionsUpdated, int functionsSkipped,
-                            Plan plan, List<Map<String, Object>> seederValidations, List<String> warnings,
+                            Plan plan, List<SeedValidation> seederValidations, List<String> warnings,
                             List<String> statements, long executionTimeMs) {
 
     public MigrateResult {

@@ -41,7 +41,7 @@ final class Migrator {
         apply(m, plan);
         ViewSync.run(m, bundle.in(Folder.VIEWS));
         FunctionSync.Outcome functions = FunctionSync.run(m, bundle.in(Folder.FUNCTIONS), desired.functions());
-        List<Map<String, Object>> seeds = m.options.verifySeeders()
+        List<SeedValidation> seeds = m.options.verifySeeders()
                 ? SeedCheck.run(m, bundle.in(Folder.SEEDERS)) : List.of();
         Tracking.recordDeployment(m.connection, ctx, "migrate");
         Tracking.writeChangelog(m.connection, ctx, m.changes);
@@ -78,7 +78,7 @@ final class Migrator {
     }
 
     private static MigrateResult result(Migration m, String status, List<String> migrations,
-                                        FunctionSync.Outcome functions, Plan plan, List<Map<String, Object>> seeds) {
+                                        FunctionSync.Outcome functions, Plan plan, List<SeedValidation> seeds) {
         return new MigrateResult(status, migrations, functions.updated(), functions.skipped(), plan, seeds, m.warnings,
                 m.statements, 0);
     }

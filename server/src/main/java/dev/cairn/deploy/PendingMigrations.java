@@ -1,5 +1,7 @@
 package dev.cairn.deploy;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.cairn.bundle.BundleFile;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
@@ -25,7 +27,7 @@ final class PendingMigrations {
     static List<String> run(Migration m, List<BundleFile> migrations) throws SQLException {
         Map<String, String> applied = applied(m);
         List<BundleFile> pending = new ArrayList<>();
-        List<Map<String, Object>> edited = new ArrayList<>();
+        List<EditedMigration> edited = new ArrayList<>();
         for (BundleFile file : migrations) {
             String name = MigrationStep.migrationName(file);
             String checksum = Checksums.of(file.text());
@@ -33,7 +35,7 @@ final class PendingMigrations {
             if (stored == null) {
                 pending.add(file);
             } else if (!stored.equals(checksum)) {
-                edited.add(Map.of("migration", name, "applied_checksum", stored, "bundle_checksum", checksum));
+                edited.add(new EditedMigration(name, stored, checksum));
             }
         }
         acceptEdits(m, edited);
@@ -50,23 +52,22 @@ final class PendingMigrations {
         return ran;
     }
 
-    private static void acceptEdits(Migration m, List<Map<String, Object>> edited) throws SQLException {
+    private static void acceptEdits(Migration m, List<EditedMigration> edited) throws SQLException {
         if (edited.isEmpty()) {
             return;
         }
         if (!m.options.allows(AllowKind.EDITED_MIGRATION)) {
             throw new CairnException(Problem.of(ErrorCode.MIGRATION_CHECKSUM_MISMATCH, edited.size()
                             + " applied migration(s) changed since they ran: " + edited.stream()
-                            .map(e -> e.get("migration")).toList() + "; an applied migration never runs again,"
+                            .map(EditedMigration::migration).toList() + "; an applied migration never runs again,"
                             + " so add a new one (or allow edited_migration to accept the edit)")
                     .with("migrations", edited));
         }
-        for (Map<String, Object> e : edited) {
-            String name = (String) e.get("migration");
+        for (EditedMigration e : edited) {
+            String name = e.migration();
             m.warnings.add("migration " + name + " was edited after it ran; the edit was accepted, not run");
-            Tracking.updateMigrationChecksum(m.connection, name, (String) e.get("bundle_checksum"));
-            m.changes.add(new Change("migration", name, "edit accepted", "migrations/" + name,
-                    (String) e.get("bundle_checksum")));
+            Tracking.updateMigrationChecksum(m.connection, name, e.bundleChecksum());
+            m.changes.add(new Change("migration", name, "edit accepted", "migrations/" + name, e.bundleChecksum()));
         }
     }
 
@@ -79,5 +80,10 @@ final class PendingMigrations {
             }
         }
         return out;
+    }
+
+    /** An applied migration whose file changed since it ran. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record EditedMigration(String migration, String appliedChecksum, String bundleChecksum) {
     }
 }

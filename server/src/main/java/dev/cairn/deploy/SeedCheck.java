@@ -9,7 +9,6 @@ import dev.cairn.sql.Identifiers;
 import dev.cairn.sql.QualifiedName;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,57 +32,56 @@ final class SeedCheck {
     private SeedCheck() {
     }
 
-    static List<Map<String, Object>> run(Migration m, List<BundleFile> files) throws SQLException {
-        Map<String, Map<String, Object>> byTable = new LinkedHashMap<>();
+    static List<SeedValidation> run(Migration m, List<BundleFile> files) throws SQLException {
+        Map<String, SeedValidation> byTable = new LinkedHashMap<>();
         for (Located l : Located.of(files)) {
             Optional<QualifiedName> target = l.info().insertTarget();
             Optional<InsertShape> shape = InsertShape.of(l.statement());
             if (target.isEmpty() || shape.isEmpty()) {
                 continue;
             }
-            Map<String, Object> result = check(m, l, table(target.get()), shape.get());
-            byTable.merge(target.get().toString(), result, SeedCheck::merge);
+            String name = target.get().toString();
+            check(m, l, name, table(target.get()), shape.get())
+                    .ifPresent(result -> byTable.merge(name, result, SeedValidation::plus));
         }
-        List<Map<String, Object>> results = byTable.entrySet().stream().map(e -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("table", e.getKey());
-            row.putAll(e.getValue());
-            return row;
-        }).toList();
-        failOnMissing(m, results);
+        List<SeedValidation> results = List.copyOf(byTable.values());
+        failOnMissing(results);
         return results;
     }
 
-    private static Map<String, Object> check(Migration m, Located l, String table, InsertShape shape) throws SQLException {
+    /** One seeder's rows of {@code table}; empty when they cannot be verified (a warning says why). */
+    private static Optional<SeedValidation> check(Migration m, Located l, String name, String table, InsertShape shape)
+            throws SQLException {
         List<String> key = primaryKey(m, table);
-        Map<String, Object> result = new LinkedHashMap<>();
         if (key.isEmpty() || !shape.columns().containsAll(key)) {
             m.warnings.add(l.file().path() + ":" + l.statement().startLine() + ": seed rows of " + table
                     + " cannot be verified: the INSERT does not list the table's primary key " + key);
-            return result;
+            return Optional.empty();
         }
         Savepoint savepoint = m.connection.setSavepoint();
         try {
             m.run("CREATE TEMP TABLE " + SCRATCH + " (LIKE " + table
                     + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES) ON COMMIT DROP", "seed check");
             m.run(shape.retarget(l.statement(), SCRATCH), "running " + l.file().path() + " into a scratch table");
-            result.putAll(compare(m, table, key, shape.columns()));
+            SeedValidation result = compare(m, name, table, key, shape.columns());
             m.run("DROP TABLE " + SCRATCH, "seed check");
             m.connection.releaseSavepoint(savepoint);
+            return Optional.of(result);
         } catch (CairnException e) {
             m.connection.rollback(savepoint);
             m.warnings.add(l.file().path() + ":" + l.statement().startLine() + ": seed rows of " + table
                     + " could not be verified: " + e.getMessage());
+            return Optional.empty();
         }
-        return result;
     }
 
-    private static Map<String, Object> compare(Migration m, String table, List<String> key, List<String> columns) {
+    private static SeedValidation compare(Migration m, String name, String table, List<String> key,
+                                          List<String> columns) {
         String keyList = key.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         String keyText = "concat_ws(', ', " + key.stream().map(k -> "s." + Identifiers.quote(k) + "::text")
                 .collect(Collectors.joining(", ")) + ")";
         String columnList = columns.stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-        String expected = m.strings("SELECT count(*)::text FROM " + SCRATCH).get(0);
+        int expected = Integer.parseInt(m.strings("SELECT count(*)::text FROM " + SCRATCH).get(0));
         List<String> missing = m.strings("SELECT " + keyText + " FROM " + SCRATCH + " s WHERE (" + keyList
                 + ") NOT IN (SELECT " + keyList + " FROM " + table + ") ORDER BY 1");
         List<String> differing = m.strings("SELECT " + keyText + " FROM " + SCRATCH + " s JOIN " + table + " t USING ("
@@ -95,23 +93,15 @@ final class SeedCheck {
                     + " WHERE (" + keyList + ") NOT IN (SELECT " + keyList + " FROM " + table + ")", "inserting seed rows");
             inserted = missing.size();
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("expected", Integer.parseInt(expected));
-        out.put("found", Integer.parseInt(expected) - missing.size());
-        out.put("missing", missing);
-        out.put("differing", differing);
-        out.put("inserted", inserted);
-        return out;
+        return new SeedValidation(name, expected, expected - missing.size(), missing, differing, inserted);
     }
 
     private static String prefixed(String alias, List<String> columns) {
         return columns.stream().map(c -> alias + "." + Identifiers.quote(c)).collect(Collectors.joining(", "));
     }
 
-    private static void failOnMissing(Migration m, List<Map<String, Object>> results) {
-        boolean missing = results.stream().anyMatch(r -> r.get("missing") instanceof List<?> l && !l.isEmpty()
-                && Integer.valueOf(0).equals(r.get("inserted")));
-        if (missing) {
+    private static void failOnMissing(List<SeedValidation> results) {
+        if (results.stream().anyMatch(SeedValidation::unresolved)) {
             throw new CairnException(Problem.of(ErrorCode.SEED_ROWS_MISSING, "seed rows are missing from the database;"
                             + " allow seed_missing to insert them (rows that differ are never overwritten)")
                     .with("seeder_validations", results));
@@ -128,27 +118,5 @@ final class SeedCheck {
 
     private static String table(QualifiedName name) {
         return name.schema().map(s -> Identifiers.quote(s, name.name())).orElse(Identifiers.quote(name.name()));
-    }
-
-    private static Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        if (b.isEmpty()) {
-            return a;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("expected", (int) a.get("expected") + (int) b.get("expected"));
-        out.put("found", (int) a.get("found") + (int) b.get("found"));
-        out.put("missing", concat(a.get("missing"), b.get("missing")));
-        out.put("differing", concat(a.get("differing"), b.get("differing")));
-        out.put("inserted", (int) a.get("inserted") + (int) b.get("inserted"));
-        return out;
-    }
-
-    private static List<Object> concat(Object a, Object b) {
-        List<Object> out = new ArrayList<>((List<?>) a);
-        out.addAll((List<?>) b);
-        return out;
     }
 }

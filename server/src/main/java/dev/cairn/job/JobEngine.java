@@ -108,7 +108,7 @@ public final class JobEngine implements AutoCloseable {
         store.activeJob(spec.platform()).ifPresent(active -> recover());
         boolean afterInterrupted = store.lastStatus(spec.platform(), spec.schemaName())
                 .filter("interrupted"::equals).isPresent();
-        UUID id = store.create(spec.platform(), spec.schemaName(), spec.optionsJson(concurrency), spec.meta(), items);
+        UUID id = store.create(spec.platform(), spec.schemaName(), spec.jobOptions(concurrency), spec.meta(), items);
         launch(id, spec.platform(), spec.options(), spec.stopOnError(), concurrency, spec.meta());
         return new Started(id, "running", items.size(), afterInterrupted);
     }
@@ -123,11 +123,9 @@ public final class JobEngine implements AutoCloseable {
             return new Started(id, "completed", job.total(), false);
         }
         store.reopen(id, job.platform());
-        Map<String, Object> options = job.options();
-        OptionalInt stored = options.get("concurrency") instanceof Number n ? OptionalInt.of(n.intValue())
-                : OptionalInt.empty();
-        launch(id, job.platform(), FleetSpec.options(options), "stop".equals(options.get("on_error")),
-                capped(stored), meta);
+        JobOptions options = job.options();
+        launch(id, job.platform(), options.migrate(), options.stopOnError(), capped(OptionalInt.of(options.concurrency())),
+                meta);
         return new Started(id, "running", job.total(), false);
     }
 

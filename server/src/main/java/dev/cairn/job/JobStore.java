@@ -1,8 +1,5 @@
 package dev.cairn.job;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
@@ -18,7 +15,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,9 +23,6 @@ import java.util.UUID;
 /** The {@code jobs} and {@code job_items} rows of the control database. */
 final class JobStore {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
     private static final String UNIQUE_VIOLATION = "23505";
 
     /** A database of a job that has not finished yet. */
@@ -43,7 +36,7 @@ final class JobStore {
     }
 
     /** Stores a new running job with its items; 409 with the active job's id when the platform has one. */
-    UUID create(String platform, Optional<String> schemaName, Map<String, Object> options, RequestMeta meta,
+    UUID create(String platform, Optional<String> schemaName, JobOptions options, RequestMeta meta,
                 List<Item> items) {
         UUID id = UUID.randomUUID();
         try {
@@ -54,7 +47,7 @@ final class JobStore {
                     ps.setObject(1, id);
                     ps.setString(2, platform);
                     ps.setString(3, schemaName.orElse(null));
-                    ps.setString(4, write(options));
+                    ps.setString(4, JobJson.write(options));
                     ps.setString(5, meta.requestId());
                     ps.setString(6, meta.actor());
                     ps.executeUpdate();
@@ -138,7 +131,7 @@ final class JobStore {
                     }
                     ItemOutcome outcome = p.finished().get().outcome();
                     end.setString(1, outcome.status().equals("dry_run") ? "completed" : outcome.status());
-                    end.setString(2, write(outcome.fields()));
+                    end.setString(2, JobJson.write(outcome.item()));
                     end.setTimestamp(3, Timestamp.from(p.finished().get().at()));
                     end.setTimestamp(4, started);
                     end.setObject(5, id);
@@ -206,19 +199,19 @@ final class JobStore {
         String platform = rs.getString(2);
         Optional<String> schema = Optional.ofNullable(rs.getString(3));
         String status = rs.getString(4);
-        Map<String, Object> options = read(rs.getString(5));
+        JobOptions options = JobJson.options(rs.getString(5));
         Instant created = rs.getTimestamp(6).toInstant();
         Optional<Instant> started = instant(rs.getTimestamp(7));
         Optional<Instant> finished = instant(rs.getTimestamp(8));
         Map<String, Integer> counts = new HashMap<>();
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<ItemResult> results = new ArrayList<>();
         int[] total = {0};
         control.query("SELECT status, result::text FROM job_items WHERE job_id = ? ORDER BY position", row -> {
             total[0]++;
             counts.merge(row.getString(1), 1, Integer::sum);
             String result = row.getString(2);
             if (result != null) {
-                results.add(ItemOutcome.upgraded(read(result)));
+                results.add(JobJson.result(result));
             }
             return 0;
         }, id);
@@ -239,22 +232,6 @@ final class JobStore {
                 ps.setObject(i + 1, params[i]);
             }
             return ps.executeUpdate();
-        }
-    }
-
-    static String write(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static Map<String, Object> read(String json) {
-        try {
-            return new LinkedHashMap<>(JSON.readValue(json, MAP));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable job row", e);
         }
     }
 }

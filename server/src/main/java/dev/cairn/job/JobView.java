@@ -9,16 +9,15 @@ import java.util.UUID;
 /**
  * A fleet job as stored: its state, counts and the result of every database that finished.
  *
- * @param results per database in job order, as {@link ItemOutcome#fields()}; pending ones are absent
+ * @param results per database in job order; pending ones are absent
  */
 public record JobView(UUID id, String platform, Optional<String> schemaName, String status, int total,
-                      Map<String, Integer> counts, List<Map<String, Object>> results, Map<String, Object> options,
+                      Map<String, Integer> counts, List<ItemResult> results, JobOptions options,
                       Instant createdAt, Optional<Instant> startedAt, Optional<Instant> finishedAt) {
 
     public JobView {
         counts = Map.copyOf(counts);
         results = List.copyOf(results);
-        options = Map.copyOf(options);
     }
 
     public boolean finished() {

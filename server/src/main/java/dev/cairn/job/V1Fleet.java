@@ -41,9 +41,9 @@ public final class V1Fleet {
      * How a v1 fleet migrate ended.
      *
      * @param job     the job that ran it; empty for a dry run (stored nowhere) and for an empty fleet
-     * @param results per database in fleet order, the canary first, as {@link ItemOutcome#fields()}
+     * @param results per database in fleet order, the canary first
      */
-    public record Result(String platform, Optional<UUID> job, List<Map<String, Object>> results, long elapsedMs,
+    public record Result(String platform, Optional<UUID> job, List<ItemResult> results, long elapsedMs,
                          boolean dryRun) {
 
         public Result {
@@ -52,7 +52,7 @@ public final class V1Fleet {
 
         /** A database failed or was skipped; a dry run only reports, so it is never incomplete. */
         public boolean incomplete() {
-            return !dryRun && results.stream().map(r -> r.get("status"))
+            return !dryRun && results.stream().map(ItemResult::status)
                     .anyMatch(s -> "failed".equals(s) || "skipped".equals(s));
         }
     }
@@ -67,7 +67,7 @@ public final class V1Fleet {
         List<Map.Entry<String, MigrationTarget>> work = work(platform, archive, options);
         if (options.dryRun()) {
             List<ItemOutcome> outcomes = jobs.dryRun(platform, work, options, OptionalInt.empty(), meta);
-            return new Result(platform, Optional.empty(), outcomes.stream().map(ItemOutcome::fields).toList(),
+            return new Result(platform, Optional.empty(), outcomes.stream().map(ItemOutcome::item).toList(),
                     elapsedMs(started), true);
         }
         if (work.isEmpty()) {
