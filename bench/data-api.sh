@@ -17,7 +17,7 @@ da="$bench/data-api"   # the bundle, the wrk script, package.json (PostGraphile)
 
 # ---- knobs -------------------------------------------------------------------------------------
 DURATION="${DURATION:-20}"              # seconds of each measured wrk run
-WARMUP="${WARMUP:-20}"                  # seconds of wrk before each measured run (same scenario)
+WARMUP="${WARMUP:-30}"                  # seconds of wrk before each measured run (same scenario; the JIT needs ~30 s on 2 cores)
 CLIENTS="${CLIENTS:-32}"                # wrk connections
 THREADS="${THREADS:-2}"                 # wrk threads
 PORT="${PORT:-9410}"                    # Cairn
