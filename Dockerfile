@@ -2,6 +2,8 @@
 # second runs it on a JRE as an unprivileged user, with a health check through `cairn health`.
 #   docker build -t cairn .
 #   docker run -e DATABASE_URL=postgres://user:pass@db:5432/postgres -e ADMIN_TOKEN=... -p 9000:9000 cairn
+# Without DATABASE_URL (or DB_*) the image runs its own embedded PostgreSQL, data in the volume
+# /app/.cairn (mount one to keep it):  docker run -v cairn-data:/app/.cairn -p 9000:9000 cairn
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 # Dependencies first, so that a source change does not download them again.
@@ -21,6 +23,8 @@ RUN groupadd --system --gid 10001 cairn \
  && useradd --system --uid 10001 --gid cairn --home-dir /app --shell /usr/sbin/nologin cairn
 WORKDIR /app
 COPY --from=build /src/target/cairn.jar /app/cairn.jar
+RUN mkdir -p /app/.cairn && chown cairn:cairn /app/.cairn
+VOLUME /app/.cairn
 USER cairn:cairn
 # Listen on every interface inside the container; which callers may use it is ALLOWED_NETWORKS.
 ENV GATEWAY_HOST=0.0.0.0 \

@@ -27,13 +27,12 @@ LAT_THREADS="${LAT_THREADS:-32}"        # second latency run with this many thre
 POOL_SIZE="${POOL_SIZE:-10}"            # MAX_CONNECTIONS_PER_POOL (10 is the gateway's default)
 MAX_TOTAL="${MAX_TOTAL:-40}"            # MAX_TOTAL_CONNECTIONS
 APP_NAME="${APP_NAME:-cairn-bench}"     # APPLICATION_NAME, used to count the gateway's connections
-# The JDK for the latency client (needs 21+): JAVA_HOME_BENCH, else JAVA_HOME if it is 21+, else Temurin 25.
-# (The gateway itself is started by ./cairn, which picks the newest JDK it finds.)
-java_major() { "$1/bin/java" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p'; }
+# The JDK for the latency client (needs 21+): JAVA_HOME_BENCH, else the one ./cairn runs on.
+source "$root/scripts/jdk.sh"
 if [[ -n "${JAVA_HOME_BENCH:-}" ]]; then
   JAVA_HOME="$JAVA_HOME_BENCH"
-elif [[ -z "${JAVA_HOME:-}" || ! -x "$JAVA_HOME/bin/java" || "$(java_major "$JAVA_HOME")" -lt 21 ]]; then
-  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+else
+  JAVA_HOME="$(find_java_home)" || exit 1
 fi
 PGHOST="${PGHOST:-127.0.0.1}"
 PGPORT="${PGPORT:-5432}"

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.testing.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -9,17 +10,21 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Direct JDBC to the machine's PostgreSQL, only to check results and to drop what a test made. */
+/**
+ * Direct JDBC to the tests' PostgreSQL (the server's {@link TestPostgres}: the machine's, or an
+ * embedded one), only to check results and to drop what a test made.
+ */
 final class Pg {
 
-    static final String URL = "postgres://postgres@127.0.0.1:5432/postgres";
+    private static final TestPostgres.Server SERVER = TestPostgres.server();
+    static final String URL = "postgres://" + SERVER.user() + "@" + SERVER.host() + ":" + SERVER.port() + "/postgres";
 
     private Pg() {
     }
 
     static Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + database + "?ApplicationName=cairn-cli-test",
-                "postgres", "");
+        return DriverManager.getConnection("jdbc:postgresql://" + SERVER.host() + ":" + SERVER.port() + "/" + database
+                + "?ApplicationName=cairn-cli-test", SERVER.user(), "");
     }
 
     static List<String> column(String database, String sql, Object... params) {

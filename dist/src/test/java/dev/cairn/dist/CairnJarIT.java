@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import dev.cairn.testing.Pg;
+import dev.cairn.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 /** target/cairn.jar is one runnable jar: {@code serve} runs the gateway, the rest is the client. */
@@ -53,30 +55,66 @@ class CairnJarIT {
 
     @Test
     void the_jar_serves_and_its_own_client_finds_it_healthy() throws Exception {
-        int port = freePort();
+        TestPostgres.Server pg = TestPostgres.server();
         String control = "cairn_jarit_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
-        ProcessBuilder pb = new ProcessBuilder(JAVA, "-jar", JAR.toString(), "serve").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(Map.of("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres",
-                "CONTROL_DB", control, "GATEWAY_PORT", Integer.toString(port), "MAX_TOTAL_CONNECTIONS", "10",
-                "CAIRN_ENV_FILE", "/nonexistent", "LOG_FORMAT", "json"));
-        Process server = pb.start();
         try {
-            Run health = run(Map.of(), "--wait", "60s", "health", "--url", "http://127.0.0.1:" + port);
-
-            assertThat(health.exit()).as(health.out()).isZero();
-            assertThat(health.out()).contains("healthy");
+            Served served = serve(Map.of("DATABASE_URL", "postgres://" + pg.user() + "@" + pg.host() + ":" + pg.port()
+                    + "/postgres", "CONTROL_DB", control), Files.createTempDirectory("cairn-jarit"));
+            served.stop();
         } finally {
-            server.destroy(); // SIGTERM: the gateway stops cleanly
-            assertThat(server.waitFor(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS)).isTrue();
-            dropDatabase(control);
+            Pg.execute("postgres", "DROP DATABASE IF EXISTS \"" + control + "\" WITH (FORCE)");
         }
     }
 
-    private static void dropDatabase(String name) throws Exception {
-        Process psql = new ProcessBuilder("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",
-                "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)").redirectErrorStream(true).start();
-        String out = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(psql.waitFor()).as(out).isZero();
+    /**
+     * No server configured: the jar runs its own PostgreSQL with its data under the working
+     * folder's .cairn/pg, says so, stops it on SIGTERM, and finds its data again on the next start.
+     * EMBEDDED_PG=on makes it do so here too, where a server answers on localhost:5432.
+     */
+    @Test
+    void without_a_configured_server_the_jar_runs_its_own_and_keeps_its_data() throws Exception {
+        Path home = Files.createTempDirectory("cairn-jarit-home");
+        Map<String, String> env = Map.of("EMBEDDED_PG", "on");
+
+        Served first = serve(env, home);
+        first.stop();
+        Served second = serve(env, home);
+        second.stop();
+
+        assertThat(first.log()).contains("started an embedded PostgreSQL", "embedded PostgreSQL stopped");
+        assertThat(home.resolve(".cairn/pg/PG_VERSION")).exists();
+        // the second start found the control database the first one made
+        assertThat(first.log()).contains("created control database cairn");
+        assertThat(second.log()).doesNotContain("created control database").contains("started an embedded PostgreSQL");
+    }
+
+    record Served(Process process, Path logFile) {
+        void stop() throws Exception {
+            process.destroy(); // SIGTERM: the gateway stops cleanly
+            assertThat(process.waitFor(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS)).as(log()).isTrue();
+            assertThat(process.exitValue()).as(log()).isIn(0, 143);
+        }
+
+        String log() throws IOException {
+            return Files.readString(logFile);
+        }
+    }
+
+    /** The jar's gateway in {@code workingDirectory}, answering its own client's health check. */
+    private static Served serve(Map<String, String> env, Path workingDirectory) throws Exception {
+        int port = freePort();
+        Path log = workingDirectory.resolve("gateway-" + port + ".log");
+        ProcessBuilder pb = new ProcessBuilder(JAVA, "-jar", JAR.toAbsolutePath().toString(), "serve")
+                .directory(workingDirectory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        pb.environment().keySet().removeIf(k -> k.equals("DATABASE_URL") || k.startsWith("DB_"));
+        pb.environment().putAll(Map.of("GATEWAY_PORT", Integer.toString(port), "MAX_TOTAL_CONNECTIONS", "10",
+                "CAIRN_ENV_FILE", "/nonexistent", "LOG_FORMAT", "json"));
+        pb.environment().putAll(env);
+        Served served = new Served(pb.start(), log);
+        Run health = run(Map.of(), "--wait", "90s", "health", "--url", "http://127.0.0.1:" + port);
+        assertThat(health.exit()).as(health.out() + served.log()).isZero();
+        assertThat(health.out()).contains("healthy");
+        return served;
     }
 }

@@ -22,6 +22,11 @@ import java.util.Optional;
  * @param jwt                 how bearer JWTs are verified (none accepted when neither secret nor JWKS is set)
  * @param defaultPlatform     the data API's platform when neither the credentials nor {@code x-platform} name one
  * @param idempotencyRetention how long the data API keeps idempotency keys (and so replays their answers)
+ * @param postgresConfigured  whether DATABASE_URL or any DB_* variable names the server (else Cairn may start
+ *                            its embedded one)
+ * @param embeddedPostgres    {@code auto} (when no server is configured and none answers on localhost:5432),
+ *                            {@code on} (whenever no server is configured) or {@code off}
+ * @param embeddedDataDirectory where the embedded PostgreSQL keeps its data
  */
 public record Config(
         PgServer postgres,
@@ -50,7 +55,9 @@ public record Config(
         Duration migrateAllSyncWait,
         JwtSettings jwt,
         Optional<String> defaultPlatform,
-        Duration idempotencyRetention) {
+        Duration idempotencyRetention,
+        String embeddedPostgres,
+        Path embeddedDataDirectory) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -73,7 +80,7 @@ public record Config(
     static Config from(Env env) {
         return new Config(
                 postgres(env),
-                env.get("DATABASE_URL").isPresent() || env.get("DB_HOST").isPresent(),
+                env.get("DATABASE_URL").isPresent() || env.names().stream().anyMatch(n -> n.startsWith("DB_")),
                 identifier(env, "CONTROL_DB", "cairn"),
                 env.string("GATEWAY_HOST", "127.0.0.1"),
                 env.integer("GATEWAY_PORT", 9000, 0, 65535),
@@ -88,19 +95,30 @@ public record Config(
                 env.bool("HEALTH_PUBLIC", true),
                 env.get("ADMIN_TOKEN"),
                 logLevel(env),
-                logFormat(env),
+                env.oneOf("LOG_FORMAT", List.of("text", "json")),
                 limits(env),
                 env.bytes("MAX_JSON_BYTES", 10L * 1024 * 1024),
                 env.seconds("SHUTDOWN_GRACE_SECS", 30),
                 env.string("APPLICATION_NAME", "cairn"),
-                platformRoles(env),
+                env.oneOf("PLATFORM_ROLES", List.of("auto", "on", "off")),
                 java.util.Set.copyOf(Arrays.stream(env.string("EXTENSIONS_ALLOWED", "").split(","))
                         .map(String::strip).filter(x -> !x.isEmpty()).toList()),
                 // The StoneScript clients give up on a migrate-all after 300 s: answer well before.
                 Duration.ofSeconds(env.integer("MIGRATE_ALL_SYNC_SECS", 20, 0, 240)),
                 jwt(env),
                 env.get("DEFAULT_PLATFORM").map(String::strip).filter(p -> !p.isEmpty()),
-                Duration.ofHours(env.integer("IDEMPOTENCY_RETENTION_HOURS", 24, 1, 24 * 30)));
+                Duration.ofHours(env.integer("IDEMPOTENCY_RETENTION_HOURS", 24, 1, 24 * 30)),
+                env.oneOf("EMBEDDED_PG", List.of("auto", "on", "off")),
+                Path.of(env.string("EMBEDDED_PG_DIR", ".cairn/pg")));
+    }
+
+    /** The same configuration on another PostgreSQL server (the embedded one, once it runs). */
+    Config on(PgServer server) {
+        return new Config(server, true, controlDatabase, host, port, maxConnectionsPerPool, maxTotalConnections,
+                poolIdleTimeout, poolAcquireTimeout, statementTimeout, deployTimeout, allowedNetworks, trustedProxies,
+                healthPublic, adminToken, logLevel, logFormat, bundleLimits, maxJsonBytes, shutdownGrace,
+                applicationName, platformRoles, allowedExtensions, migrateAllSyncWait, jwt, defaultPlatform,
+                idempotencyRetention, embeddedPostgres, embeddedDataDirectory);
     }
 
     /** HS256 needs a secret of at least 256 bits; the JWKS URL must be http(s). */
@@ -165,28 +183,12 @@ public record Config(
         return value;
     }
 
-    private static String platformRoles(Env env) {
-        String mode = env.string("PLATFORM_ROLES", "auto").toLowerCase(java.util.Locale.ROOT);
-        if (!List.of("auto", "on", "off").contains(mode)) {
-            throw Env.bad("PLATFORM_ROLES", "expected auto, on or off, got '" + mode + "'");
-        }
-        return mode;
-    }
-
     private static String logLevel(Env env) {
         String level = env.string("LOG_LEVEL", "info").toUpperCase(java.util.Locale.ROOT);
         if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(level)) {
             throw Env.bad("LOG_LEVEL", "expected trace, debug, info, warn, error or off, got '" + level + "'");
         }
         return level;
-    }
-
-    private static String logFormat(Env env) {
-        String format = env.string("LOG_FORMAT", "text").toLowerCase(java.util.Locale.ROOT);
-        if (!List.of("text", "json").contains(format)) {
-            throw Env.bad("LOG_FORMAT", "expected text or json, got '" + format + "'");
-        }
-        return format;
     }
 
     private static Duration atLeast(Duration value, long millis, String name) {

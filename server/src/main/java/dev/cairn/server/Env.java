@@ -23,6 +23,11 @@ final class Env {
         this.values = Map.copyOf(values);
     }
 
+    /** Every variable that is set. */
+    java.util.Set<String> names() {
+        return values.keySet();
+    }
+
     static Env of(Map<String, String> values) {
         return new Env(values);
     }
@@ -81,6 +86,16 @@ final class Env {
 
     Optional<String> get(String name) {
         return Optional.ofNullable(values.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    /** One of {@code allowed} (case does not matter), the first when unset. */
+    String oneOf(String name, java.util.List<String> allowed) {
+        String value = string(name, allowed.get(0)).toLowerCase(java.util.Locale.ROOT);
+        if (!allowed.contains(value)) {
+            throw bad(name, "expected " + String.join(", ", allowed.subList(0, allowed.size() - 1)) + " or "
+                    + allowed.get(allowed.size() - 1) + ", got '" + value + "'");
+        }
+        return value;
     }
 
     String string(String name, String fallback) {

@@ -2,6 +2,7 @@ package dev.cairn.server;
 
 import ch.qos.logback.classic.Level;
 import dev.cairn.error.CairnException;
+import java.util.Optional;
 import java.util.TimeZone;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -31,17 +32,25 @@ public final class Main {
         }
         configureLogging(config.logLevel());
         Logger log = LoggerFactory.getLogger(Main.class);
+        Optional<EmbeddedPostgres> embedded = Optional.empty();
         Gateway gateway;
         try {
+            if (EmbeddedPostgres.needed(config)) {
+                embedded = Optional.of(EmbeddedPostgres.start(config.embeddedDataDirectory()));
+                config = config.on(embedded.get().pgServer());
+            }
             gateway = Gateway.start(config);
         } catch (CairnException e) {
             log.error("cannot start: {}", e.getMessage());
+            embedded.ifPresent(EmbeddedPostgres::close);
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        Optional<EmbeddedPostgres> ownServer = embedded;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
+            gateway.close(); // the pools first, then the server they were connected to
+            ownServer.ifPresent(EmbeddedPostgres::close);
             stopped.countDown();
         }, "cairn-shutdown"));
         try {

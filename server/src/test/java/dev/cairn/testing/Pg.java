@@ -9,12 +9,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Direct JDBC access to the machine's PostgreSQL, for setting up and checking tests. */
+/** Direct JDBC access to the tests' PostgreSQL ({@link TestPostgres}), for setting up and checking tests. */
 public final class Pg {
 
-    public static final String HOST = System.getenv().getOrDefault("CAIRN_TEST_PGHOST", "127.0.0.1");
-    public static final String PORT = System.getenv().getOrDefault("CAIRN_TEST_PGPORT", "5432");
-    public static final String USER = System.getenv().getOrDefault("CAIRN_TEST_PGUSER", "postgres");
+    public static final String HOST = TestPostgres.server().host();
+    public static final String PORT = Integer.toString(TestPostgres.server().port());
+    public static final String USER = TestPostgres.server().user();
 
     private Pg() {
     }
@@ -92,5 +92,49 @@ public final class Pg {
     public static List<String> columns(String database, String table) {
         return query(database, "SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0"
                 + " AND NOT attisdropped", table).stream().map(r -> r.get(0)).toList();
+    }
+
+    /**
+     * A database's schema as text, from the catalog: schemas, relations, columns (type, nullability,
+     * default, identity, generated), constraints, indexes, views, functions, enums, triggers,
+     * extensions and privileges of every schema but PostgreSQL's own, one sorted line per fact.
+     * What pg_dump --schema-only would show, without needing pg_dump (absent where only the
+     * embedded server is).
+     */
+    public static String schema(String database) {
+        return scalar(database, """
+                WITH s AS (SELECT oid, nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+                           AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp%')
+                SELECT string_agg(line, E'\\n' ORDER BY line) FROM (
+                  SELECT 'schema ' || nspname || ' ' || coalesce(n.nspacl::text, '') AS line
+                    FROM pg_namespace n WHERE n.oid IN (SELECT oid FROM s)
+                  UNION ALL SELECT 'relation ' || s.nspname || '.' || c.relname || ' ' || c.relkind::text || ' '
+                         || coalesce(c.relacl::text, '') || ' ' || c.relrowsecurity
+                    FROM pg_class c JOIN s ON s.oid = c.relnamespace
+                  UNION ALL SELECT 'column ' || s.nspname || '.' || c.relname || '.' || a.attname || ' '
+                         || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+                         || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') || ' [' || a.attidentity::text
+                         || a.attgenerated::text || '] ' || a.attnum
+                    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN s ON s.oid = c.relnamespace
+                    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                    WHERE a.attnum > 0 AND NOT a.attisdropped
+                  UNION ALL SELECT 'constraint ' || s.nspname || ' ' || co.conrelid::regclass::text || ' ' || co.conname
+                         || ' ' || pg_get_constraintdef(co.oid)
+                    FROM pg_constraint co JOIN s ON s.oid = co.connamespace
+                  UNION ALL SELECT 'index ' || pg_get_indexdef(i.indexrelid)
+                    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN s ON s.oid = c.relnamespace
+                  UNION ALL SELECT 'view ' || c.oid::regclass::text || ' ' || pg_get_viewdef(c.oid)
+                    FROM pg_class c JOIN s ON s.oid = c.relnamespace WHERE c.relkind IN ('v', 'm')
+                  UNION ALL SELECT 'function ' || pg_get_functiondef(p.oid) || ' ' || coalesce(p.proacl::text, '')
+                    FROM pg_proc p JOIN s ON s.oid = p.pronamespace WHERE p.prokind IN ('f', 'p')
+                  UNION ALL SELECT 'enum ' || s.nspname || '.' || t.typname || ' '
+                         || (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_enum e
+                             WHERE e.enumtypid = t.oid)
+                    FROM pg_type t JOIN s ON s.oid = t.typnamespace WHERE t.typtype = 'e'
+                  UNION ALL SELECT 'trigger ' || pg_get_triggerdef(t.oid)
+                    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN s ON s.oid = c.relnamespace
+                    WHERE NOT t.tgisinternal
+                  UNION ALL SELECT 'extension ' || extname || ' ' || extversion FROM pg_extension
+                ) facts""");
     }
 }
