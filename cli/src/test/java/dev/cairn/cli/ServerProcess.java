@@ -14,6 +14,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real gateway, {@code server/target/cairn-server.jar serve}, as a child process on a free
@@ -25,9 +27,10 @@ final class ServerProcess implements AutoCloseable {
 
     static final String ADMIN_TOKEN = "cli-test-admin-token-0123456789";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern READY = Pattern.compile("ready on http://127\\.0\\.0\\.1:(\\d+)");
 
     private final Process process;
-    private final int port;
+    private int port; // 0 until the server said where it listens
     private final String controlDatabase;
     private final Path log;
     private final List<String> platforms = new ArrayList<>();
@@ -39,8 +42,9 @@ final class ServerProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** Starts on a port the server picks (no race for a "free" one) and waits until {@code /health} answers. */
     static ServerProcess start() {
-        return startOn(freePort());
+        return startOn(0);
     }
 
     /** Starts on the given port and waits until {@code /health} answers. */
@@ -65,7 +69,7 @@ final class ServerProcess implements AutoCloseable {
             env.put("ADMIN_TOKEN", ADMIN_TOKEN);
             env.put("MAX_TOTAL_CONNECTIONS", "20");
             env.put("CAIRN_ENV_FILE", "/nonexistent");
-            env.put("LOG_LEVEL", "warn");
+            env.put("LOG_LEVEL", "info"); // the "ready on http://127.0.0.1:<port>" line
             env.put("SHUTDOWN_GRACE_SECS", "2");
             return new ServerProcess(pb.start(), port, control, log);
         } catch (IOException e) {
@@ -103,6 +107,14 @@ final class ServerProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the server exited with " + process.exitValue() + ":\n" + log());
+            }
+            if (port == 0) {
+                Matcher ready = READY.matcher(log());
+                if (ready.find()) {
+                    port = Integer.parseInt(ready.group(1));
+                }
+                sleep(50);
+                continue;
             }
             try {
                 var res = client.send(HttpRequest.newBuilder(URI.create(url() + "/health")).build(),

@@ -4,9 +4,11 @@ import static dev.cairn.job.FleetJobTest.finished;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.testing.Await;
 import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,11 +46,8 @@ class CatalogCheckTest {
     }
 
     /** Session counts are flushed when a backend exits, a moment after its client closed it. */
-    private static void awaitSessionsAbove(String db, long before) throws InterruptedException {
-        for (int i = 0; i < 100 && sessions(db) <= before; i++) {
-            Thread.sleep(50);
-        }
-        assertThat(sessions(db)).as("sessions of " + db).isGreaterThan(before);
+    private static void awaitSessionsAbove(String db, long before) {
+        Await.until("a session of " + db + " counted", Duration.ofSeconds(5), () -> sessions(db) > before);
     }
 
     @Test
@@ -65,12 +64,8 @@ class CatalogCheckTest {
         assertThat(byDatabase(job, "unchanged").values()).containsOnly("true");
         String canary = job.get("results").get(0).get("database").asText();
         awaitSessionsAbove(canary, before.get(canary)); // the canary is always really checked
-        Thread.sleep(300);
-        before.forEach((db, count) -> {
-            if (!db.equals(canary)) {
-                assertThat(sessions(db)).as("sessions of " + db).isEqualTo(count);
-            }
-        });
+        Await.holds("no session in the databases after the canary", Duration.ofMillis(300), () -> before.entrySet()
+                .stream().allMatch(e -> e.getKey().equals(canary) || sessions(e.getKey()) == e.getValue()));
     }
 
     @Test
@@ -107,8 +102,8 @@ class CatalogCheckTest {
         long second = sessions(touched);
 
         assertThat(byDatabase(migrateAll(platform), "unchanged").get(touched)).isEqualTo("true");
-        Thread.sleep(300);
-        assertThat(sessions(touched)).isEqualTo(second);
+        Await.holds("no session in " + touched + " the second time", Duration.ofMillis(300),
+                () -> sessions(touched) == second);
     }
 
     @Test

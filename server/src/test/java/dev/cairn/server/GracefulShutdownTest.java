@@ -2,10 +2,12 @@ package dev.cairn.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.testing.Await;
 import dev.cairn.testing.Bundles;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
 import dev.cairn.testing.TestGateway;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,20 +26,18 @@ class GracefulShutdownTest {
                     .isEqualTo(200);
             CompletableFuture<Http.Answer> slow = CompletableFuture.supplyAsync(
                     () -> g.http().call(platform, null, "slow", List.of(1.0)));
-            Thread.sleep(300); // the call is now running in PostgreSQL
+            Await.until("the slow call runs in PostgreSQL", Duration.ofSeconds(10), () -> "1".equals(Pg.scalar(
+                    "postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND state = 'active'"
+                            + " AND query LIKE '%slow%'", app)));
 
             g.gateway().close();
 
             Http.Answer answer = slow.get();
             assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
             assertThat(answer.body().get("rows").get(0).get("slow").asInt()).isEqualTo(1);
-            // Backends exit a moment after their client hangs up: give them a second.
-            String open = "";
-            for (int i = 0; i < 50 && !"0".equals(open); i++) {
-                open = Pg.scalar("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", app);
-                Thread.sleep(20);
-            }
-            assertThat(open).isEqualTo("0");
+            // Backends exit a moment after their client hangs up.
+            Await.until("every connection of the stopped gateway closed", Duration.ofSeconds(5), () -> "0".equals(
+                    Pg.scalar("postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?", app)));
         } finally {
             g.close();
         }
