@@ -183,7 +183,9 @@ public final class ControlDatabase {
                 st.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + Identifiers.quote(name) + " FROM PUBLIC");
                 LOG.info("created control database {}", name);
             } catch (SQLException e) {
-                if (!"42P04".equals(e.getSQLState())) { // another instance created it meanwhile
+                // Another instance created it meanwhile: 42P04 once it exists, 23505 on pg_database's
+                // unique index while both CREATE DATABASE statements are still running.
+                if (!"42P04".equals(e.getSQLState()) && !"23505".equals(e.getSQLState())) {
                     throw e;
                 }
             }
