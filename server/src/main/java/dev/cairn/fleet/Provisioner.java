@@ -87,6 +87,7 @@ final class Provisioner {
         try (Statement st = c.createStatement()) {
             st.execute(sql);
             st.execute("REVOKE CONNECT, TEMPORARY ON DATABASE " + Identifiers.quote(database) + " FROM PUBLIC");
+            pools.created(database);
             return new Creation(c, database);
         } catch (SQLException e) {
             closeQuietly(c);

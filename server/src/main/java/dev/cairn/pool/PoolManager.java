@@ -39,6 +39,8 @@ public final class PoolManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolManager.class);
     private static final long CONNECTION_IDLE_MS = TimeUnit.MINUTES.toMillis(5);
+    /** How long a database the server says is gone answers 404 at once, before it is tried again. */
+    private static final long GONE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final PgServer server;
     private final PoolSettings settings;
@@ -47,6 +49,7 @@ public final class PoolManager implements AutoCloseable {
     private final ThreadFactory threads;
     private final Map<PoolKey, DatabasePool> pools = new ConcurrentHashMap<>();
     private final ReentrantLock reclaiming = new ReentrantLock();
+    private final Map<String, Long> gone = new ConcurrentHashMap<>();
 
     public PoolManager(PgServer server, PoolSettings settings, ScheduledExecutorService housekeeping) {
         this.server = server;
@@ -69,6 +72,7 @@ public final class PoolManager implements AutoCloseable {
     public Connection connection(String database, Optional<Login> login) {
         PoolKey key = new PoolKey(database, login.map(Login::user));
         for (int attempt = 0; ; attempt++) {
+            requireNotGone(database);
             DatabasePool pool = pools.computeIfAbsent(key, k -> open(database, login, settings.maxPerPool()));
             pool.touch();
             try {
@@ -98,6 +102,36 @@ public final class PoolManager implements AutoCloseable {
     /** The pool of one database as a {@link javax.sql.DataSource}, for libraries that need one. */
     public javax.sql.DataSource dataSourceFor(String database) {
         return new PooledDataSource(this, database);
+    }
+
+    /**
+     * A database dropped outside Cairn (or renamed) answers {@code 404} at once for a while instead
+     * of making every request wait for a pool that can never connect; then it is tried again, in
+     * case it was restored.
+     */
+    private void requireNotGone(String database) {
+        Long until = gone.get(database);
+        if (until == null) {
+            return;
+        }
+        if (System.nanoTime() - until < 0) {
+            throw notFound(database, Optional.empty());
+        }
+        gone.remove(database, until);
+    }
+
+    /** The server says the database does not exist: its pools are closed, and it is remembered for a while. */
+    private void markGone(String database) {
+        if (gone.put(database, System.nanoTime() + GONE_NANOS) == null) {
+            LOG.warn("database {} does not exist on the server (dropped or renamed outside Cairn?): its pools are"
+                    + " closed and its requests answer 404 database_not_found", database);
+            Thread.ofVirtual().name("cairn-pool-close").start(() -> closePool(database));
+        }
+    }
+
+    /** A database Cairn has just created: whatever was remembered of its absence no longer holds. */
+    public void created(String database) {
+        gone.remove(database);
     }
 
     /** Closes the pools of one database, every login's (before it is dropped or copied); waits for their connections. */
@@ -235,14 +269,19 @@ public final class PoolManager implements AutoCloseable {
                 "no connection available for database " + database + ": " + why).with("database", database));
     }
 
-    private static CairnException fromServer(String database, PSQLException pg) {
+    private CairnException fromServer(String database, PSQLException pg) {
         if ("3D000".equals(pg.getSQLState())) {
-            return new CairnException(dev.cairn.error.Problem.of(ErrorCode.DATABASE_NOT_FOUND,
-                    "database " + database + " does not exist").with("database", database), pg);
+            markGone(database);
+            return notFound(database, Optional.of(pg));
         }
         return new CairnException(dev.cairn.error.Problem.of(ErrorCode.CONNECTION_FAILED,
                 "cannot connect to database " + database).with("database", database)
                 .with("sqlstate", pg.getSQLState()).with("cause", pg.getMessage()), pg);
+    }
+
+    private static CairnException notFound(String database, Optional<Throwable> cause) {
+        return new CairnException(dev.cairn.error.Problem.of(ErrorCode.DATABASE_NOT_FOUND,
+                "database " + database + " does not exist").with("database", database), cause.orElse(null));
     }
 
     /** Which pool: a database and the role its connections log in as (empty: Cairn's own user). */
