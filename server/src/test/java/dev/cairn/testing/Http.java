@@ -63,7 +63,12 @@ public final class Http {
     }
 
     public Answer postRaw(String path, String contentType, byte[] body, String... headers) {
-        HttpRequest.Builder b = request(path, headers).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        return raw("POST", path, contentType, body, headers);
+    }
+
+    /** Any method with these exact bytes as its body. */
+    public Answer raw(String method, String path, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder b = request(path, headers).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
