@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * run inside a transaction, so a {@link Creation} keeps the maintenance connection it created the
  * database with until the caller says the database is complete: if it is not, the same connection
  * drops it again, so even under connection-budget pressure a failed deploy leaves nothing behind.
- * Only databases this request created are ever dropped.
+ * Only databases this request created are ever dropped, and leftovers of a creation that a dead
+ * process began ({@link #dropLeftover}, which the caller proves with its records).
  */
 final class Provisioner {
 
@@ -129,11 +130,14 @@ final class Provisioner {
         }
     }
 
-    /** Drops a leftover template of an earlier crash; never a database the registry knows. */
-    void dropLeftoverTemplate(String template) {
+    /**
+     * Drops a leftover of an earlier crash (a template, or a database whose creation began and
+     * never finished); never a database the registry knows.
+     */
+    void dropLeftover(String database) {
         try (Connection c = pools.connection(maintenance)) {
-            if (ControlDatabase.exists(c, template)) {
-                drop(c, template);
+            if (ControlDatabase.exists(c, database)) {
+                drop(c, database);
             }
         } catch (SQLException e) {
             throw Registry.controlFailure(e);

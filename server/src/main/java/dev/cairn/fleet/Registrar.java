@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creating databases for platforms: {@code /register} (a bundle uploaded with the request) and
@@ -37,6 +39,8 @@ import java.util.concurrent.Semaphore;
  * connection away from lookups, audit writes and {@code /health}.
  */
 public final class Registrar {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
 
     private final Registry registry;
     private final ControlDatabase control;
@@ -222,9 +226,23 @@ public final class Registrar {
     private Registration createAndRecord(Connection c, Plan plan, Optional<Templates.Template> template,
                                          Optional<Login> owner, DeployContext ctx) throws SQLException {
         Locks.CREATE_DATABASE.acquire(c, plan.database());
-        if (Registry.database(c, plan.database()).isPresent() || provisioner.exists(plan.database())) {
+        if (Registry.database(c, plan.database()).isPresent()) {
             throw Provisioner.alreadyExists(plan.database());
         }
+        if (provisioner.exists(plan.database())) {
+            // Not recorded: Cairn's own leftover if a creation of it began and never finished (the
+            // process died; whoever began it would still hold the lock taken above). Else not ours.
+            if (!Registry.creationBegun(c, plan.database())) {
+                throw Provisioner.alreadyExists(plan.database());
+            }
+            LOG.warn("database {} is left over from a creation that did not finish: dropping it to create it again",
+                    plan.database());
+            provisioner.dropLeftover(plan.database());
+        }
+        registry.inTransaction(own -> {
+            Registry.beginCreation(own, plan.database()); // committed now, so that it outlives a crash
+            return null;
+        });
         try (Provisioner.Creation creation = provisioner.create(plan.database(),
                 template.map(Templates.Template::database), owner)) {
             DeployResult result = template.isPresent() ? template.get().summary() : deployFresh(plan, owner, ctx);
@@ -235,6 +253,7 @@ public final class Registrar {
                     ? Fingerprints.of(c, owner.get().user(), plan.database()) : Optional.empty();
             Registry.insertDatabase(c, plan.database(), plan.platform(), plan.tenant(), version, plan.checksum(),
                     fingerprint);
+            Registry.endCreation(c, plan.database());
             creation.keep();
             return new Registration(plan.database(), plan.platform(), plan.tenant(), version, plan.checksum(), result,
                     plan.bundle(), template.isPresent());

@@ -199,6 +199,33 @@ public final class Registry {
                 Registry::database, platform, schemaName);
     }
 
+    /** Notes that Cairn begins to create {@code database} (see {@code V6__database_creations.sql}). */
+    static void beginCreation(Connection c, String database) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO database_creations (name) VALUES (?)"
+                + " ON CONFLICT (name) DO UPDATE SET started_at = now()")) {
+            ps.setString(1, database);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Whether a creation of {@code database} began and has not been recorded as finished. */
+    static boolean creationBegun(Connection c, String database) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM database_creations WHERE name = ?")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** In the transaction that records the finished database. */
+    static void endCreation(Connection c, String database) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM database_creations WHERE name = ?")) {
+            ps.setString(1, database);
+            ps.executeUpdate();
+        }
+    }
+
     static void insertDatabase(Connection c, String name, String platform, Optional<String> tenant,
                                SchemaVersion version, String deployedChecksum, Optional<String> fingerprint)
             throws SQLException {

@@ -185,7 +185,7 @@ final class Templates {
             Locks.BUILD_TEMPLATE.acquire(c, database);
             if (Registry.template(c, database).isEmpty()) {
                 pendingBuilds.remove(database);
-                provisioner.dropLeftoverTemplate(database);
+                provisioner.dropLeftover(database);
             }
             return null;
         }));
@@ -236,7 +236,7 @@ final class Templates {
 
     private Template build(String database, Bundle bundle, DeployContext ctx, Optional<Login> owner,
                            List<String> superuserExtensions) throws SQLException {
-        provisioner.dropLeftoverTemplate(database); // a crash between create and record leaves one
+        provisioner.dropLeftover(database); // a crash between create and record leaves one
         try (Provisioner.Creation creation = provisioner.create(database, Optional.empty(), owner)) {
             provisioner.installAsCairn(database, superuserExtensions);
             DeployResult result;

@@ -79,6 +79,19 @@ class RegisterTest {
     }
 
     @Test
+    void a_database_of_that_name_cairn_did_not_begin_to_create_is_409_and_never_dropped() {
+        String platform = gateway.platform();
+        Pg.execute("postgres", "CREATE DATABASE \"" + platform + "_main\"");
+        Pg.execute(platform + "_main", "CREATE TABLE mine (v text); INSERT INTO mine VALUES ('kept')");
+
+        Http.Answer a = http.register(platform, null, Bundles.tarGz(Bundles.fixture("todos")));
+
+        assertThat(a.status()).isEqualTo(409);
+        assertThat(a.body().get("error").asText()).isEqualTo("database_already_exists");
+        assertThat(Pg.scalar(platform + "_main", "SELECT v FROM mine")).isEqualTo("kept");
+    }
+
+    @Test
     void registering_an_existing_database_again_is_409_and_changes_nothing() {
         String platform = gateway.platform();
         byte[] bundle = Bundles.tarGz(Bundles.fixture("todos"));

@@ -2,14 +2,11 @@ package dev.cairn.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.testing.ChildGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Pg;
 import dev.cairn.testing.Schema;
 import dev.cairn.testing.TestGateway;
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,10 +24,10 @@ class KilledGatewayTest {
     void each_database_is_wholly_old_or_wholly_new_and_the_interrupted_job_resumes() throws Exception {
         String control = "cairn_test_" + TestGateway.randomHex();
         String platform = "k" + TestGateway.randomHex();
-        Process gateway = null;
+        ChildGateway gateway = null;
         try {
-            gateway = child(control);
-            Http http = healthy(gateway);
+            gateway = ChildGateway.start(control, Map.of());
+            Http http = gateway.http();
             assertThat(http.postJson("/platform/register", Map.of("platform", platform)).status()).isEqualTo(200);
             assertThat(FleetJobTest.upload(http, platform, "tenant", Schema.base()).status()).isEqualTo(200);
             for (int i = 0; i < DATABASES; i++) {
@@ -52,7 +49,7 @@ class KilledGatewayTest {
                     "concurrency", 2));
             waitForFinishedItems(control, job, 6);
 
-            gateway.destroyForcibly().waitFor();
+            gateway.kill();
 
             int migrated = 0;
             for (int i = 0; i < DATABASES; i++) {
@@ -66,8 +63,8 @@ class KilledGatewayTest {
             }
             assertThat(migrated).isBetween(6, DATABASES - 1);
 
-            gateway = child(control);
-            http = healthy(gateway);
+            gateway = ChildGateway.start(control, Map.of());
+            http = gateway.http();
             assertThat(http.get("/v2/migrate-all/" + job).body().get("status").asText()).isEqualTo("interrupted");
             Http.Answer resumed = http.postJson("/v2/migrate-all/" + job + "/resume", Map.of());
             assertThat(resumed.status()).as(resumed.toString()).isEqualTo(202);
@@ -79,7 +76,7 @@ class KilledGatewayTest {
             }
         } finally {
             if (gateway != null) {
-                gateway.destroyForcibly().waitFor();
+                gateway.kill();
             }
             TestGateway.dropAll(control, TestGateway.recorded(control), List.of(platform));
         }
@@ -95,50 +92,5 @@ class KilledGatewayTest {
             Thread.sleep(50);
         }
         throw new AssertionError("the job did not get going");
-    }
-
-    /** A gateway in its own JVM, on the test classpath, so it can be killed like a real process. */
-    private static Process child(String control) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "dev.cairn.server.Main", "serve");
-        Map<String, String> env = pb.environment();
-        env.put("DATABASE_URL", Pg.url("postgres"));
-        env.put("CONTROL_DB", control);
-        env.put("GATEWAY_HOST", "127.0.0.1");
-        env.put("GATEWAY_PORT", Integer.toString(port));
-        env.put("MAX_TOTAL_CONNECTIONS", "12");
-        env.put("LOG_LEVEL", "warn");
-        env.put("TZ", "UTC");
-        File log = Path.of("target", "killed-gateway-" + control + ".log").toFile();
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-        Process p = pb.start();
-        p.info(); // started
-        portOf.put(p.pid(), port);
-        return p;
-    }
-
-    private static final java.util.Map<Long, Integer> portOf = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static Http healthy(Process p) throws InterruptedException {
-        Http http = new Http(portOf.get(p.pid()));
-        for (int i = 0; i < 300; i++) {
-            if (!p.isAlive()) {
-                throw new AssertionError("the gateway process exited with " + p.exitValue());
-            }
-            try {
-                if (http.get("/health").status() == 200) {
-                    return http;
-                }
-            } catch (RuntimeException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the gateway did not start");
     }
 }
