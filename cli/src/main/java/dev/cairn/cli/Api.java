@@ -76,9 +76,17 @@ final class Api {
 
     /** With request headers of the caller's own, such as {@code Prefer: respond-async}. */
     Reply postJson(String path, Object body, Map<String, String> headers) {
+        return json("POST", path, body, headers);
+    }
+
+    Reply deleteJson(String path, Object body) {
+        return json("DELETE", path, body, Map.of());
+    }
+
+    private Reply json(String method, String path, Object body, Map<String, String> headers) {
         HttpRequest.Builder builder = request(path).header("Content-Type", "application/json");
         headers.forEach(builder::header);
-        return checked(send(builder.POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))),
+        return checked(send(builder.method(method, HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))),
                 HttpResponse.BodyHandlers.ofByteArray()));
     }
 

@@ -78,7 +78,9 @@ public final class Cli implements Runnable {
         call.setUnmatchedOptionsArePositionalParams(true);
         cl.addSubcommand(call);
         cl.addSubcommand(new CommandLine(new TenantsCommand())
-                .addSubcommand(new TenantsCommand.Create(root)).addSubcommand(new TenantsCommand.List(root)));
+                .addSubcommand(new TenantsCommand.Create(root)).addSubcommand(new TenantsCommand.List(root))
+                .addSubcommand(new TenantsCommand.Suspend(root)).addSubcommand(new TenantsCommand.Resume(root))
+                .addSubcommand(new TenantsCommand.Delete(root)));
         cl.addSubcommand(new PlatformsCommand(root));
         cl.addSubcommand(new CommandLine(new SchemasCommand())
                 .addSubcommand(new SchemasCommand.Upload(root)).addSubcommand(new SchemasCommand.List(root)));

@@ -172,7 +172,7 @@ class BundleTest {
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("Missing required parameter");
         assertThat(bare.exit()).isEqualTo(2);
-        assertThat(bare.err()).contains("name a command: create or list");
+        assertThat(bare.err()).contains("name a command: create, list, suspend, resume or delete");
     }
 
     @Test

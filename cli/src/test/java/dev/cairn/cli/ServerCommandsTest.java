@@ -99,6 +99,21 @@ class ServerCommandsTest {
         assertThat(list.exit()).as(list.toString()).isZero();
         assertThat(list.out()).contains("DATABASE", p + "_main", p + "_acme", "acme", "(2 database(s))");
 
+        Run suspend = cairn("tenants", "suspend", p + "_acme");
+        assertThat(suspend.exit()).as(suspend.toString()).isZero();
+        assertThat(suspend.out()).contains(p + "_acme suspended");
+        assertThat(cairn("tenants", "list", p).out()).contains("suspended");
+        Run refused = cairn("call", "list_notes", "inbox", "--platform", p, "--tenant", "acme");
+        assertThat(refused.exit()).isEqualTo(Exit.SERVER);
+        assertThat(refused.err()).contains("database_suspended");
+        assertThat(cairn("tenants", "resume", p + "_acme").out()).contains(p + "_acme active");
+        Run noConfirm = cairn("tenants", "delete", p + "_acme");
+        assertThat(noConfirm.exit()).isEqualTo(Exit.USAGE);
+        Run delete = cairn("tenants", "delete", p + "_acme", "--confirm", p + "_acme");
+        assertThat(delete.exit()).as(delete.toString()).isZero();
+        assertThat(delete.out()).contains(p + "_acme deleted");
+        assertThat(cairn("tenants", "list", p).out()).doesNotContain(p + "_acme").contains("(1 database(s))");
+
         Run platforms = cairn("platforms");
         assertThat(platforms.exit()).isZero();
         assertThat(platforms.out()).contains("PLATFORM", p);

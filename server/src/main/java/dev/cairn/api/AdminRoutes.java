@@ -71,6 +71,8 @@ final class AdminRoutes {
             row.put("version", r.version());
             row.put("checksum", r.checksum());
             row.put("created_at", r.createdAt().toString());
+            row.put("suspended", r.suspended());
+            r.suspendedAt().ifPresent(at -> row.put("suspended_at", at.toString()));
             return row;
         }).toList();
         Map<String, Object> body = new LinkedHashMap<>();

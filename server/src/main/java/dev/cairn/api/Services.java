@@ -4,6 +4,7 @@ import dev.cairn.bundle.BundleLimits;
 import dev.cairn.catalog.CatalogCache;
 import dev.cairn.data.Pipeline;
 import dev.cairn.fleet.DataApiSettingsStore;
+import dev.cairn.fleet.DatabaseLifecycle;
 import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
@@ -31,5 +32,5 @@ public record Services(Registrar registrar, Registry registry, ControlDatabase c
                        Authenticator authenticator, Policy policy, NetworkPolicy network, boolean healthPublic,
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos,
                        Metrics metrics, Duration migrateAllSyncWait, DataApiSettingsStore dataApiSettings,
-                       java.util.Optional<String> defaultPlatform) {
+                       java.util.Optional<String> defaultPlatform, DatabaseLifecycle lifecycle) {
 }

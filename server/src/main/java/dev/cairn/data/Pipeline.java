@@ -140,6 +140,11 @@ public final class Pipeline {
         DatabaseRecord database = directory.find(name).filter(r -> r.platform().equals(platform))
                 .orElseThrow(() -> new CairnException(Problem.of(ErrorCode.DATABASE_NOT_FOUND,
                         what + name + " does not exist for platform " + platform).with("database", name)));
+        if (database.suspended()) {
+            throw new CairnException(Problem.of(ErrorCode.DATABASE_SUSPENDED, "database " + name + " is suspended"
+                    + " (since " + database.suspendedAt().orElseThrow() + "); an operator resumes it with POST"
+                    + " /admin/databases/" + name + "/resume").with("database", name));
+        }
         Optional<Login> login = roles.login(platform);
         Catalog catalog = reload ? catalogs.refresh(name, login, database.checksum())
                 : catalogs.get(name, login, database.checksum());

@@ -44,6 +44,7 @@ public enum ErrorCode {
     MIGRATION_CHECKSUM_MISMATCH("migration_checksum_mismatch"),
     SEED_ROWS_MISSING("seed_rows_missing"),
     JOB_ALREADY_RUNNING("job_already_running"),
+    DATABASE_SUSPENDED("database_suspended"),
     /** A write that breaks a unique or foreign key (PostgreSQL's constraint named). */
     CONFLICT("conflict"),
     /** Another request with this idempotency key is still running. */

@@ -149,6 +149,16 @@ final class Provisioner {
                 "database " + database + " already exists").with("database", database));
     }
 
+    /** Drops a database an operator deleted: its pools first; a failure is the caller's to report. */
+    void dropDeleted(String database) {
+        pools.closePool(database);
+        try (Connection c = pools.connection(maintenance)) {
+            run(c, "DROP DATABASE IF EXISTS " + Identifiers.quote(database) + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw Registry.controlFailure(e);
+        }
+    }
+
     private void drop(Connection c, String database) {
         pools.closePool(database);
         try {

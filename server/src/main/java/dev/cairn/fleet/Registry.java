@@ -26,7 +26,8 @@ public final class Registry {
     private static final String VERSION_COLUMNS =
             "id, platform, schema_name, version, checksum, has_tables, has_functions, has_migrations, has_seeders, uploaded_at";
     private static final String DATABASE_COLUMNS =
-            "d.name, d.platform, d.tenant, d.schema_name, d.version_id, v.version, d.checksum, d.created_at, d.fingerprint";
+            "d.name, d.platform, d.tenant, d.schema_name, d.version_id, v.version, d.checksum, d.created_at, d.fingerprint,"
+                    + " d.suspended_at";
 
     private static final String DATABASE_BY_NAME = "SELECT " + DATABASE_COLUMNS
             + " FROM databases d JOIN schema_versions v ON v.id = d.version_id WHERE d.name = ?";
@@ -384,7 +385,7 @@ public final class Registry {
         Timestamp created = rs.getTimestamp(8);
         return new DatabaseRecord(rs.getString(1), rs.getString(2), Optional.ofNullable(rs.getString(3)),
                 rs.getString(4), rs.getLong(5), rs.getInt(6), rs.getString(7), created.toInstant(),
-                Optional.ofNullable(rs.getString(9)));
+                Optional.ofNullable(rs.getString(9)), Optional.ofNullable(rs.getTimestamp(10)).map(Timestamp::toInstant));
     }
 
     ControlDatabase control() {

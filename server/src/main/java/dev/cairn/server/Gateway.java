@@ -15,6 +15,7 @@ import dev.cairn.error.Problem;
 import dev.cairn.deploy.Deployer;
 import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.DatabaseDirectory;
+import dev.cairn.fleet.DatabaseLifecycle;
 import dev.cairn.fleet.PlatformRoles;
 import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
@@ -126,7 +127,8 @@ public final class Gateway implements AutoCloseable {
                 new Authenticator(admin, tokens, JwtVerifier.of(config.jwt())), policy,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
-                dataApiSettings, config.defaultPlatform());
+                dataApiSettings, config.defaultPlatform(),
+                new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()));
     }
 
     /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */

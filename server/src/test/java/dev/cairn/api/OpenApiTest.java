@@ -56,7 +56,7 @@ class OpenApiTest {
         List<String> missing = new ArrayList<>();
         for (MatchedRoute route : DocsRoutes.documented(Http.write(doc).getBytes(StandardCharsets.UTF_8))) {
             String path = route.template().replace("{platform}", "nosuchplatform")
-                    .replace("{entity}", "nosuchentity").replace("{id}", "x")
+                    .replace("{entity}", "nosuchentity").replace("{id}", "x").replace("{database}", "nosuchdatabase")
                     .replace("{job_id}", "00000000-0000-0000-0000-000000000000");
             Http.Answer a = http.method(route.method(), path);
             boolean routed = a.status() != 405 && !(a.status() == 404 && "not_found".equals(a.body().path("error").asText()));
