@@ -3,6 +3,7 @@ package dev.cairn.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.fleet.DatabaseLifecycle;
 import dev.cairn.fleet.Names;
+import dev.cairn.fleet.Registrar;
 import dev.cairn.fleet.Registry;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,17 +13,20 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An operator's tenant lifecycle (admin token, audited): {@code POST /admin/databases/{database}/suspend}
- * and {@code /resume}, and {@code DELETE /admin/databases/{database}} with {@code {"confirm": "<database>"}}.
+ * An operator's database lifecycle (admin token, audited): {@code POST /admin/databases/{database}/suspend}
+ * and {@code /resume}, {@code DELETE /admin/databases/{database}} with {@code {"confirm": "<database>"}},
+ * and {@code POST /admin/templates/cleanup} (template databases no database needs any more).
  */
 final class DatabaseLifecycleRoutes {
 
     private final DatabaseLifecycle lifecycle;
+    private final Registrar registrar;
     private final Registry registry;
     private final long maxJsonBytes;
 
-    DatabaseLifecycleRoutes(DatabaseLifecycle lifecycle, Registry registry, long maxJsonBytes) {
+    DatabaseLifecycleRoutes(DatabaseLifecycle lifecycle, Registrar registrar, Registry registry, long maxJsonBytes) {
         this.lifecycle = lifecycle;
+        this.registrar = registrar;
         this.registry = registry;
         this.maxJsonBytes = maxJsonBytes;
     }
@@ -31,6 +35,13 @@ final class DatabaseLifecycleRoutes {
         table.post(routing, "/admin/databases/{database}/suspend", AdminRoutes.adminOnly(this::suspend));
         table.post(routing, "/admin/databases/{database}/resume", AdminRoutes.adminOnly(this::resume));
         table.delete(routing, "/admin/databases/{database}", AdminRoutes.adminOnly(this::delete));
+        table.post(routing, "/admin/templates/cleanup", AdminRoutes.adminOnly(this::cleanTemplates));
+    }
+
+    private void cleanTemplates(ServerRequest req, ServerResponse res) {
+        java.util.List<String> dropped = Responses.audited(registry, Responses.meta(req), "clean-templates",
+                Optional.empty(), registrar::dropUnusedTemplates, d -> Optional.empty());
+        Responses.json(res, 200, Map.of("dropped", dropped, "count", dropped.size()));
     }
 
     private void suspend(ServerRequest req, ServerResponse res) {

@@ -38,7 +38,8 @@ public final class Routes {
         // The data faces next: Helidon tries routes in order, and the control routes' path patterns
         // below would otherwise be matched (and miss) on every data request.
         new EntityRoutes(services.pipeline(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
-        new DatabaseLifecycleRoutes(services.lifecycle(), services.registry(), services.maxJsonBytes())
+        new DatabaseLifecycleRoutes(services.lifecycle(), services.registrar(), services.registry(),
+                services.maxJsonBytes())
                 .register(routing, table);
         new AdminRoutes(services.registrar(), services.registry(), services.control(), services.maxJsonBytes())
                 .register(routing, table);

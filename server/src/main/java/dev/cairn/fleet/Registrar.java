@@ -137,6 +137,11 @@ public final class Registrar {
     }
 
     /** A tenant database from the platform's tenant schema, or else its last deployed bundle. */
+    /** Drops the template databases no database and no latest schema version needs (their records stay). */
+    public List<String> dropUnusedTemplates() {
+        return templates.dropUnused();
+    }
+
     public Registration createTenant(String platformName, String tenantId, RequestMeta meta) {
         String platform = Names.platform(platformName);
         Optional<String> tenant = Names.tenant(Optional.ofNullable(tenantId));

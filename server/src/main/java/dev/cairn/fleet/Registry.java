@@ -295,6 +295,24 @@ public final class Registry {
         return new TemplateRow(rs.getString(1), Optional.ofNullable(rs.getString(2)));
     }
 
+    /** Recorded templates whose content no database holds and that are no schema's latest version. */
+    static List<String> unusedTemplates(Connection c) throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT t.database_name FROM templates t
+                WHERE NOT EXISTS (SELECT 1 FROM databases d WHERE d.platform = t.platform AND d.checksum = t.checksum)
+                  AND NOT EXISTS (SELECT 1 FROM schema_versions v WHERE v.platform = t.platform
+                                  AND v.checksum = t.checksum AND v.version = (SELECT max(w.version)
+                                  FROM schema_versions w WHERE w.platform = v.platform AND w.schema_name = v.schema_name))
+                ORDER BY t.database_name""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     static void saveTemplate(Connection c, String database, String platform, String checksum, String summaryJson,
                              String desiredJson) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""

@@ -200,6 +200,30 @@ final class Templates {
      * Templates are content-addressed and never change once sealed, so what was read once is kept
      * (a fleet migrate asks for the same template for every database). Bounded: a reset when full.
      */
+    /**
+     * Drops the template databases of content that no database holds and that is no schema's
+     * latest version: each content version would otherwise leave a database behind for good. Their
+     * records (and desired states) stay, so a template needed again is simply built again. Checked
+     * again under the template's locks, so a template being built or recorded meanwhile is kept.
+     */
+    List<String> dropUnused() {
+        List<String> dropped = new java.util.ArrayList<>();
+        for (String database : registry.inTransaction(Registry::unusedTemplates)) {
+            locks.with("template:" + database, () -> registry.inTransaction(c -> {
+                Locks.BUILD_TEMPLATE.acquire(c, database);
+                if (Registry.unusedTemplates(c).contains(database) && provisioner.exists(database)) {
+                    ready.remove(database);
+                    pendingBuilds.remove(database);
+                    provisioner.dropLeftover(database);
+                    dropped.add(database);
+                    LOG.info("dropped template {}: no database holds its content and it is no schema's latest", database);
+                }
+                return null;
+            }));
+        }
+        return dropped;
+    }
+
     private Optional<Template> ready(String database) {
         Template known = ready.get(database);
         if (known != null) {

@@ -104,6 +104,34 @@ class DatabaseLifecycleTest {
         assertThat(call(p, "t1").status()).isEqualTo(200);
     }
 
+    @Test
+    void template_databases_of_content_no_database_holds_any_more_are_dropped_and_the_current_one_kept() {
+        String p = platformWithTenants("t1");
+        String control = gateway.controlDatabase();
+        String old = Pg.scalar(control, "SELECT database_name FROM templates WHERE platform = ?", p);
+        assertThat(Pg.databaseExists(old)).isTrue();
+        Map<String, String> v2 = new java.util.HashMap<>(Bundles.files(Bundles.fixture("calls")));
+        v2.put("postgresql/tables/extra.sql", "CREATE TABLE extra (id int PRIMARY KEY);");
+        Http.Answer migrated = http.postForm("/migrate", Map.of("platform", p, "schema", Bundles.tarGz(v2)));
+        assertThat(migrated.status()).as(migrated.raw()).isEqualTo(200);
+        String current = Pg.scalar(control, "SELECT database_name FROM templates WHERE platform = ? AND database_name <> ?",
+                p, old);
+
+        Http.Answer cleaned = http.postJson("/admin/templates/cleanup", Map.of(), "Authorization", ADMIN);
+
+        assertThat(cleaned.status()).as(cleaned.raw()).isEqualTo(200);
+        assertThat(cleaned.body().path("dropped").toString()).contains(old).doesNotContain(current);
+        assertThat(Pg.databaseExists(old)).isFalse();
+        assertThat(Pg.databaseExists(current)).isTrue();
+        // the records stay; a new tenant still gets the current content
+        assertThat(Pg.scalar(control, "SELECT count(*) FROM templates WHERE platform = ?", p)).isEqualTo("2");
+        assertThat(http.postJson("/admin/create-tenant", Map.of("platform", p, "tenant_id", "t2"), "Authorization", ADMIN)
+                .status()).isEqualTo(201);
+        assertThat(Pg.columns(p + "_t2", "extra")).contains("id");
+        assertThat(http.postJson("/admin/templates/cleanup", Map.of(), "Authorization", ADMIN).body().path("dropped")
+                .toString()).doesNotContain(current);
+    }
+
     private static Http.Answer delete(String database, Map<String, Object> body) {
         return http.json("DELETE", "/admin/databases/" + database, body, "Authorization", ADMIN);
     }
