@@ -107,12 +107,17 @@ final class TenantsCommand implements Runnable {
         private OutputOptions output;
 
         final Cli root;
+        private final String action;
 
-        Step(Cli root) {
+        /** {@code action}: what is posted to, below the database's path ({@code /suspend}, {@code /resume}). */
+        Step(Cli root, String action) {
             this.root = root;
+            this.action = action;
         }
 
-        abstract JsonNode send(Api api, String path);
+        JsonNode send(Api api, String path) {
+            return api.postJson(path + action, Map.of()).json();
+        }
 
         @Override
         public boolean json() {
@@ -133,12 +138,7 @@ final class TenantsCommand implements Runnable {
             description = "Suspend a database: its /call and data requests answer 423 until it is resumed.")
     static final class Suspend extends Step {
         Suspend(Cli root) {
-            super(root);
-        }
-
-        @Override
-        JsonNode send(Api api, String path) {
-            return api.postJson(path + "/suspend", Map.of()).json();
+            super(root, "/suspend");
         }
     }
 
@@ -146,12 +146,7 @@ final class TenantsCommand implements Runnable {
             description = "Resume a suspended database.")
     static final class Resume extends Step {
         Resume(Cli root) {
-            super(root);
-        }
-
-        @Override
-        JsonNode send(Api api, String path) {
-            return api.postJson(path + "/resume", Map.of()).json();
+            super(root, "/resume");
         }
     }
 
@@ -164,7 +159,7 @@ final class TenantsCommand implements Runnable {
         private String confirm;
 
         Delete(Cli root) {
-            super(root);
+            super(root, "");
         }
 
         @Override
