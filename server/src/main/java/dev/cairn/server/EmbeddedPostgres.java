@@ -34,6 +34,12 @@ final class EmbeddedPostgres implements AutoCloseable {
         this.dataDirectory = dataDirectory;
     }
 
+    /** Why it runs, for its log line. */
+    static String reason(Config config) {
+        return config.embeddedPostgres().equals("on") ? "EMBEDDED_PG=on"
+                : "no PostgreSQL configured and none on localhost:" + DEFAULT_PORT;
+    }
+
     /**
      * Whether Cairn runs its own server: {@code EMBEDDED_PG=auto} when no server is configured and
      * none answers on localhost:5432, {@code on} whenever none is configured, {@code off} never.
@@ -65,7 +71,7 @@ final class EmbeddedPostgres implements AutoCloseable {
      * Starts (and on first use initializes) the server in {@code dataDirectory}. Durability settings
      * stay PostgreSQL's defaults: this is where the user's data lives, not a test scratch server.
      */
-    static EmbeddedPostgres start(Path dataDirectory) {
+    static EmbeddedPostgres start(Path dataDirectory, String why) {
         long started = System.nanoTime();
         try {
             Files.createDirectories(dataDirectory);
@@ -79,9 +85,8 @@ final class EmbeddedPostgres implements AutoCloseable {
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             EmbeddedPostgres embedded = new EmbeddedPostgres(server, dataDirectory.toAbsolutePath());
-            LOG.info("no PostgreSQL configured and none on localhost:{}: started an embedded PostgreSQL at {} in {} ms"
-                            + " (data in {}; set DATABASE_URL to use your own)", DEFAULT_PORT, embedded.url(),
-                    (System.nanoTime() - started) / 1_000_000, embedded.dataDirectory);
+            LOG.info("{}: started an embedded PostgreSQL at {} in {} ms (data in {}; set DATABASE_URL to use your own)",
+                    why, embedded.url(), (System.nanoTime() - started) / 1_000_000, embedded.dataDirectory);
             return embedded;
         } catch (IOException | RuntimeException e) {
             throw new CairnException(Problem.of(ErrorCode.INVALID_CONFIGURATION, "no PostgreSQL configured"

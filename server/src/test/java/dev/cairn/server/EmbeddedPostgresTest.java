@@ -29,18 +29,20 @@ class EmbeddedPostgresTest {
         assertThatThrownBy(() -> Config.fromMap(Map.of("EMBEDDED_PG", "sometimes")))
                 .hasMessage("EMBEDDED_PG: expected auto, on or off, got 'sometimes'");
         assertThat(Config.fromMap(Map.of()).embeddedDataDirectory()).isEqualTo(Path.of(".cairn/pg"));
+        assertThat(EmbeddedPostgres.reason(Config.fromMap(Map.of("EMBEDDED_PG", "on")))).isEqualTo("EMBEDDED_PG=on");
+        assertThat(EmbeddedPostgres.reason(Config.fromMap(Map.of()))).startsWith("no PostgreSQL configured");
     }
 
     @Test
     void it_starts_in_its_folder_keeps_the_data_across_restarts_and_stops(@TempDir Path home) throws Exception {
         Path data = home.resolve("pg");
-        try (EmbeddedPostgres pg = EmbeddedPostgres.start(data)) {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.start(data, "a test")) {
             assertThat(pg.url()).startsWith("postgres://postgres@localhost:");
             execute(pg.pgServer(), "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')");
             assertThat(execute(pg.pgServer(), "SHOW synchronous_commit")).isEqualTo("on");
         }
         assertThat(data.resolve("PG_VERSION")).exists();
-        try (EmbeddedPostgres again = EmbeddedPostgres.start(data)) {
+        try (EmbeddedPostgres again = EmbeddedPostgres.start(data, "a test")) {
             assertThat(execute(again.pgServer(), "SELECT v FROM kept")).isEqualTo("still here");
         }
     }
