@@ -149,7 +149,8 @@ public final class Pipeline {
         Catalog catalog = reload ? catalogs.refresh(name, login, database.checksum())
                 : catalogs.get(name, login, database.checksum());
         return new Route(database, login, catalog, exposure.map(s -> new Exposure(
-                catalog.cache(ENTITIES, ConcurrentHashMap::new).computeIfAbsent(s, k -> Entities.of(catalog.tables(), k)),
+                catalog.cache(ENTITIES, ConcurrentHashMap::new)
+                        .computeIfAbsent(s, k -> Entities.of(catalog.tables(), k)),
                 catalog.cache(VALUES, () -> new FieldValues(catalog.types(), catalog.tables().enumLabels())),
                 ((Target.Tenant) target).tenant().orElseThrow())));
     }
@@ -368,7 +369,8 @@ public final class Pipeline {
                 if (route.rowTenancy()) {
                     tenant(c, route);
                 }
-                Optional<Idempotency.Answer> replay = key.isPresent() ? Idempotency.claim(c, key.get()) : Optional.empty();
+                Optional<Idempotency.Answer> replay = key.isPresent() ? Idempotency.claim(c, key.get())
+                        : Optional.empty();
                 if (replay.isPresent()) {
                     return new Written(replay.get(), true);
                 }
@@ -442,7 +444,8 @@ public final class Pipeline {
     private static void tenant(Connection c, Route route) {
         String tenant = route.data().tenant();
         Executor.execute(c, new Query("SELECT set_config('app.tenant_id', ?, true)", List.of(Optional.of(tenant)),
-                List.of(), Query.Mode.NO_RESULT, new Query.Subject("tenant", tenant)), route.name(), new Sinks.Collected());
+                        List.of(), Query.Mode.NO_RESULT, new Query.Subject("tenant", tenant)),
+                route.name(), new Sinks.Collected());
     }
 
     /** The data API's own tables in this database, created on its first write. */
@@ -500,7 +503,8 @@ public final class Pipeline {
         String cause = String.valueOf(f.getOrDefault("cause", e.getMessage()));
         Problem p;
         if (state.equals("23505") || state.equals("23503")) {
-            p = Problem.of(ErrorCode.CONFLICT, cause).with("constraint", f.get("constraint")).with("detail", f.get("detail"));
+            p = Problem.of(ErrorCode.CONFLICT, cause).with("constraint", f.get("constraint"))
+                    .with("detail", f.get("detail"));
         } else if (state.startsWith("22") || state.equals("23502") || state.equals("23514")) {
             p = Problem.of(ErrorCode.VALIDATION_ERROR, cause).with("field", f.get("column"))
                     .with("constraint", f.get("constraint"));

@@ -90,7 +90,8 @@ final class EmbeddedPostgres implements AutoCloseable {
             return embedded;
         } catch (IOException | RuntimeException e) {
             throw new CairnException(Problem.of(ErrorCode.INVALID_CONFIGURATION, "no PostgreSQL configured"
-                    + " (DATABASE_URL, DB_*), none on localhost:" + DEFAULT_PORT + ", and the embedded one did not start"
+                    + " (DATABASE_URL, DB_*), none on localhost:" + DEFAULT_PORT
+                    + ", and the embedded one did not start"
                     + " in " + dataDirectory + ": " + e.getMessage()), e);
         }
     }

@@ -36,7 +36,8 @@ public final class Main {
         Gateway gateway;
         try {
             if (EmbeddedPostgres.needed(config)) {
-                embedded = Optional.of(EmbeddedPostgres.start(config.embeddedDataDirectory(), EmbeddedPostgres.reason(config)));
+                embedded = Optional.of(EmbeddedPostgres.start(config.embeddedDataDirectory(),
+                        EmbeddedPostgres.reason(config)));
                 config = config.on(embedded.get().pgServer());
             }
             gateway = Gateway.start(config);
