@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -56,6 +57,23 @@ class HostileCorpusTest {
 
     @Test
     void a_thousand_hostile_json_bodies_on_every_json_route_get_clean_answers() throws Exception {
+        jsonCorpus(SEED, CORPUS);
+    }
+
+    /** The long run ({@code -Psoak}): ten times the corpus, from another seed. */
+    @Test
+    @Tag("soak")
+    void ten_thousand_more_hostile_bodies_and_archives_get_clean_answers() throws Exception {
+        jsonCorpus(SEED + 1, 10 * CORPUS);
+        archiveCorpus(SEED + 1, 10 * CORPUS);
+    }
+
+    @Test
+    void a_thousand_hostile_archives_get_clean_refusals_and_leave_nothing_behind() throws Exception {
+        archiveCorpus(SEED, CORPUS);
+    }
+
+    private static void jsonCorpus(long seed, int size) throws Exception {
         String platform = gateway.platform();
         assertThat(http.register(platform, "t1", Bundles.tarGz(Bundles.fixture("panorama"))).status()).isEqualTo(200);
         List<String[]> routes = List.of(new String[] {"POST", "/call"}, new String[] {"POST", "/platform/register"},
@@ -66,10 +84,10 @@ class HostileCorpusTest {
                 new String[] {"POST", "/v1/_transact"}, new String[] {"POST", "/v1/users"},
                 new String[] {"POST", "/v1/users/_search-embedding"}, new String[] {"PATCH", "/v1/users/u-1"});
         Set<String> before = files();
-        Random random = new Random(SEED);
+        Random random = new Random(seed);
         List<String> problems = new ArrayList<>();
         Map<String, Integer> answers = new java.util.TreeMap<>();
-        for (int i = 0; i < CORPUS; i++) {
+        for (int i = 0; i < size; i++) {
             byte[] body = jsonBody(random, platform);
             for (String[] route : routes) {
                 Http.Answer a = http.raw(route[0], route[1], "application/json", body, "Authorization", ADMIN,
@@ -83,18 +101,17 @@ class HostileCorpusTest {
         // the corpus reaches past the JSON parser into each route's own checks, and some requests succeed
         assertThat(answers).containsKey("400 validation_error");
         assertThat(answers.keySet()).anyMatch(k -> k.startsWith("2")).anyMatch(k -> k.startsWith("409"));
-        assertThat(answers.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(CORPUS * routes.size());
+        assertThat(answers.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(size * routes.size());
         assertThat(files()).as("files in the working folder").isEqualTo(before);
     }
 
-    @Test
-    void a_thousand_hostile_archives_get_clean_refusals_and_leave_nothing_behind() throws Exception {
+    private static void archiveCorpus(long seed, int size) throws Exception {
         byte[] good = Bundles.tarGz(Bundles.fixture("calls"));
         Set<String> before = files();
-        Random random = new Random(SEED);
+        Random random = new Random(seed);
         List<String> problems = new ArrayList<>();
         int accepted = 0;
-        for (int i = 0; i < CORPUS; i++) {
+        for (int i = 0; i < size; i++) {
             String platform = gateway.platform();
             byte[] archive = i % 2 == 0 ? mutated(random, good) : hostileTar(random);
             Http.Answer a = http.register(platform, null, archive);
@@ -106,7 +123,7 @@ class HostileCorpusTest {
             }
         }
         assertThat(problems).as("answers that were not clean").isEmpty();
-        assertThat(accepted).as("archives accepted (mutations that kept the archive valid)").isLessThan(CORPUS / 2);
+        assertThat(accepted).as("archives accepted (mutations that kept the archive valid)").isLessThan(size / 2);
         assertThat(files()).as("files in the working folder").isEqualTo(before);
     }
 
