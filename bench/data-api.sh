@@ -52,6 +52,7 @@ LIST_QUERY="where=%7B%22category%22%3A%22$CATEGORY%22%7D&take=50"
 
 # ---- small helpers -----------------------------------------------------------------------------
 BENCH_TAG=data-api
+BENCH_SCRIPT=bench/data-api.sh
 source "$bench/lib.sh"   # log, die, now_us, psql_q, calc, port_taken, stop_process, stop_gateway, drop_databases
 
 # ---- cleanup -----------------------------------------------------------------------------------
@@ -82,30 +83,10 @@ cleanup() {
   set +e
   stop_postgraphile
   stop_gateway
-  if [[ "$OWN_DATABASES" == 1 ]]; then
-    if [[ "$KEEP" == 1 ]]; then
-      log "KEEP=1: databases kept; drop them with: bench/data-api.sh cleanup"
-    else
-      drop_databases
-    fi
-  fi
-  [[ $rc -ne 0 ]] && log "exit status $rc${RAW:+; raw outputs in $RAW}"
-  exit $rc
+  end_run "$rc"
 }
 
-if [[ "${1:-}" == "cleanup" ]]; then
-  drop_databases
-  exit 0
-elif [[ $# -gt 0 ]]; then
-  echo "usage: bench/data-api.sh [cleanup]   (knobs are environment variables, see bench/README.md)" >&2
-  exit 2
-fi
-
-trap cleanup EXIT
-set -E   # the ERR trap also fires inside functions and command substitutions
-trap 'log "command failed at line $LINENO: $BASH_COMMAND"' ERR
-trap 'exit 130' INT
-trap 'exit 143' TERM
+start_run "$@"
 
 # ---- preflight ---------------------------------------------------------------------------------
 command -v wrk >/dev/null || die "wrk is not installed: apt-get install -y wrk"
@@ -183,18 +164,13 @@ gateway_env=(
 )
 
 start_gateway() {
-  local t0 code
+  local t0
   t0="$(now_us)"
   # exec twice: the subshell becomes env, then the launcher, which execs java: $! is the JVM.
   (cd "$root" && exec env "${gateway_env[@]}" ./cairn serve) >"$RAW/gateway.log" 2>&1 &
   GW_PID=$!
-  while :; do
-    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/health" || true)"
-    [[ "$code" == 200 ]] && break
-    kill -0 "$GW_PID" 2>/dev/null || { GW_PID=""; die "the gateway exited during start-up: $(tail -5 "$RAW/gateway.log")"; }
-    (( $(now_us) - t0 < START_TIMEOUT * 1000000 )) || die "no 200 from /health after ${START_TIMEOUT}s"
-    sleep 0.05
-  done
+  await_200 "$GW_PID" /health "$BASE/health" \
+    || { GW_PID=""; die "the gateway exited during start-up: $(tail -5 "$RAW/gateway.log")"; }
   log "gateway up after $(( ($(now_us) - t0) / 1000 )) ms"
 }
 
@@ -207,18 +183,12 @@ gql_cmd=(node "$postgraphile"
 (( GQL_WORKERS > 1 )) && gql_cmd+=(--cluster-workers "$GQL_WORKERS")
 
 start_postgraphile() {
-  local t0 code
+  local t0
   t0="$(now_us)"
   (cd "$da" && exec env NODE_ENV=production "${gql_cmd[@]}") >"$RAW/postgraphile.log" 2>&1 &
   GQL_PID=$!
-  while :; do
-    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Content-Type: application/json' \
-      -d '{"query":"{ __typename }"}' "$GQL" || true)"
-    [[ "$code" == 200 ]] && break
-    kill -0 "$GQL_PID" 2>/dev/null || { GQL_PID=""; die "PostGraphile exited during start-up: $(tail -5 "$RAW/postgraphile.log")"; }
-    (( $(now_us) - t0 < START_TIMEOUT * 1000000 )) || die "no answer from PostGraphile after ${START_TIMEOUT}s"
-    sleep 0.05
-  done
+  await_200 "$GQL_PID" PostGraphile "$GQL" -H 'Content-Type: application/json' -d '{"query":"{ __typename }"}' \
+    || { GQL_PID=""; die "PostGraphile exited during start-up: $(tail -5 "$RAW/postgraphile.log")"; }
   log "PostGraphile up after $(( ($(now_us) - t0) / 1000 )) ms"
 }
 

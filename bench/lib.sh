@@ -1,6 +1,7 @@
 # Helpers shared by the bench scripts (bench/run.sh, bench/fleet/run.sh, bench/data-api.sh):
-# sourced, never run. A script sets BENCH_TAG (its log prefix) first, and PLATFORM, CONTROL_DB
-# (and RAW, once it has a raw-output directory) before it calls drop_databases.
+# sourced, never run. A script sets BENCH_TAG (its log prefix) and BENCH_SCRIPT (how it is called)
+# first, and PLATFORM, CONTROL_DB, KEEP, OWN_DATABASES (and RAW, once it has a raw-output directory)
+# before it calls drop_databases, start_run or end_run; start_run installs the script's cleanup().
 
 log() { printf '[%s %s] %s\n' "$BENCH_TAG" "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
@@ -82,4 +83,53 @@ drop_databases() {
   log "dropped: $n_dbs ${PLATFORM}_* databases, $n_tpl templates${have_control:+, $CONTROL_DB}${roles:+, role(s) $(echo $roles)}"
   left="$(psql_q "SELECT count(*) FROM pg_database WHERE datname LIKE '${PLATFORM}\_%' OR datname = '$CONTROL_DB'")"
   [[ "$left" == 0 ]] || log "warning: $left databases are still there (run $0 cleanup again)"
+}
+
+# await_200 PID WHAT URL [CURL_ARGS...]: polls URL until it answers 200 (every AWAIT_POLL seconds,
+# default 0.05); returns 1 as soon as the process PID has exited, dies after START_TIMEOUT seconds.
+await_200() {
+  local pid="$1" what="$2" url="$3" t0 code
+  shift 3
+  t0="$(now_us)"
+  while :; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" "$url" || true)"
+    [[ "$code" == 200 ]] && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    (( $(now_us) - t0 < START_TIMEOUT * 1000000 )) || die "no 200 from $what after ${START_TIMEOUT}s"
+    sleep "${AWAIT_POLL:-0.05}"
+  done
+}
+
+# start_run ARGS...: what every script does with its arguments. `cleanup` drops what a killed or
+# KEEP=1 run left and exits; anything else is a usage error. Then the traps: the script's own
+# cleanup() on exit, a log line for a failing command, exit codes for Ctrl-C and SIGTERM.
+start_run() {
+  if [[ "${1:-}" == "cleanup" ]]; then
+    drop_databases
+    exit 0
+  elif [[ $# -gt 0 ]]; then
+    echo "usage: $BENCH_SCRIPT [cleanup]   (knobs are environment variables, see bench/README.md)" >&2
+    exit 2
+  fi
+  trap cleanup EXIT
+  set -E   # the ERR trap also fires inside functions and command substitutions
+  trap 'log "command failed at line $LINENO: $BASH_COMMAND"' ERR
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# end_run RC: the last step of every script's cleanup(): the databases it made are dropped (kept
+# with KEEP=1), a failure says where its raw outputs are, and the script exits with RC.
+end_run() {
+  local rc="$1"
+  if [[ "$OWN_DATABASES" == 1 ]]; then
+    if [[ "$KEEP" == 1 ]]; then
+      log "KEEP=1: databases kept; drop them with: $BENCH_SCRIPT cleanup"
+    else
+      log "dropping what the run created"
+      drop_databases
+    fi
+  fi
+  [[ $rc -ne 0 ]] && log "exit status $rc${RAW:+; raw outputs in $RAW}"
+  exit "$rc"
 }

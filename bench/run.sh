@@ -49,6 +49,7 @@ MAX_ID=10000                            # rows in the bench bundle's users table
 
 # ---- small helpers -----------------------------------------------------------------------------
 BENCH_TAG=bench
+BENCH_SCRIPT=bench/run.sh
 source "$bench/lib.sh"   # log, die, now_us, psql_q, stats, calc, stop_gateway, drop_databases
 
 # ---- cleanup -----------------------------------------------------------------------------------
@@ -61,30 +62,10 @@ cleanup() {
   set +e
   [[ -n "$SAMPLER_PID" ]] && kill "$SAMPLER_PID" 2>/dev/null && wait "$SAMPLER_PID" 2>/dev/null
   stop_gateway
-  if [[ "$OWN_DATABASES" == 1 ]]; then
-    if [[ "$KEEP" == 1 ]]; then
-      log "KEEP=1: databases kept; drop them with: bench/run.sh cleanup"
-    else
-      drop_databases
-    fi
-  fi
-  [[ $rc -ne 0 ]] && log "exit status $rc${RAW:+; raw outputs in $RAW}"
-  exit $rc
+  end_run "$rc"
 }
 
-if [[ "${1:-}" == "cleanup" ]]; then
-  drop_databases
-  exit 0
-elif [[ $# -gt 0 ]]; then
-  echo "usage: bench/run.sh [cleanup]   (knobs are environment variables, see bench/README.md)" >&2
-  exit 2
-fi
-
-trap cleanup EXIT
-set -E   # the ERR trap also fires inside functions and command substitutions
-trap 'log "command failed at line $LINENO: $BASH_COMMAND"' ERR
-trap 'exit 130' INT
-trap 'exit 143' TERM
+start_run "$@"
 
 # ---- preflight ---------------------------------------------------------------------------------
 for tool in wrk pgbench psql curl tar awk; do
@@ -175,18 +156,13 @@ gateway_env=(
 # start_gateway LOG: starts `./cairn serve` and waits for the first 200 from /health.
 # Sets GW_PID and START_MS (process start to that 200, client side).
 start_gateway() {
-  local logfile="$1" t0 code
+  local logfile="$1" t0
   t0="$(now_us)"
   # exec twice: the subshell becomes env, then the launcher, which execs java: $! is the JVM.
   (cd "$root" && exec env "${gateway_env[@]}" ./cairn serve) >"$logfile" 2>&1 &
   GW_PID=$!
-  while :; do
-    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/health" || true)"
-    [[ "$code" == 200 ]] && break
-    kill -0 "$GW_PID" 2>/dev/null || { GW_PID=""; die "the gateway exited during start-up: $(tail -5 "$logfile")"; }
-    (( $(now_us) - t0 < START_TIMEOUT * 1000000 )) || die "no 200 from /health after ${START_TIMEOUT}s"
-    sleep 0.02
-  done
+  AWAIT_POLL=0.02 await_200 "$GW_PID" /health "$BASE/health" \
+    || { GW_PID=""; die "the gateway exited during start-up: $(tail -5 "$logfile")"; }
   START_MS=$(( ($(now_us) - t0) / 1000 ))
 }
 

@@ -49,6 +49,7 @@ START_TIMEOUT=180                       # seconds to wait for the first 200 from
 
 # ---- small helpers -----------------------------------------------------------------------------
 BENCH_TAG=fleet
+BENCH_SCRIPT=bench/fleet/run.sh
 source "$bench/lib.sh"   # log, die, now_us, psql_q, stats, calc, stop_gateway, drop_databases
 now_ms() { local t="${EPOCHREALTIME/./}"; echo "${t:0:${#t}-3}"; }
 secs() { calc "$1 / 1000"; }   # ms -> s with 2 decimals
@@ -66,31 +67,10 @@ cleanup() {
   [[ -n "$BG_PID" ]] && kill "$BG_PID" 2>/dev/null && wait "$BG_PID" 2>/dev/null
   [[ -n "$SAMPLER_PID" ]] && kill "$SAMPLER_PID" 2>/dev/null && wait "$SAMPLER_PID" 2>/dev/null
   stop_gateway
-  if [[ "$OWN_DATABASES" == 1 ]]; then
-    if [[ "$KEEP" == 1 ]]; then
-      log "KEEP=1: databases kept; drop them with: bench/fleet/run.sh cleanup"
-    else
-      log "dropping what the run created"
-      drop_databases
-    fi
-  fi
-  [[ $rc -ne 0 ]] && log "exit status $rc${RAW:+; raw outputs in $RAW}"
-  exit $rc
+  end_run "$rc"
 }
 
-if [[ "${1:-}" == "cleanup" ]]; then
-  drop_databases
-  exit 0
-elif [[ $# -gt 0 ]]; then
-  echo "usage: bench/fleet/run.sh [cleanup]   (knobs are environment variables, see bench/README.md)" >&2
-  exit 2
-fi
-
-trap cleanup EXIT
-set -E   # the ERR trap also fires inside functions and command substitutions
-trap 'log "command failed at line $LINENO: $BASH_COMMAND"' ERR
-trap 'exit 130' INT
-trap 'exit 143' TERM
+start_run "$@"
 
 # ---- preflight ---------------------------------------------------------------------------------
 for tool in psql curl jq tar awk xargs python3; do
@@ -194,26 +174,18 @@ gateway_env=(
 # Starts `./cairn serve` and waits for the first 200 from /health; sets GW_PID and START_MS.
 # Retried: a concurrent build may remove the jar under the launcher's feet.
 start_gateway() {
-  local logfile="$RAW/gateway.log" t0 code attempt
+  local logfile="$RAW/gateway.log" t0 attempt
   for attempt in 1 2 3; do
     t0="$(now_us)"
     # exec twice: the subshell becomes env, then the launcher, which execs java: $! is the JVM.
     (cd "$root" && exec env "${gateway_env[@]}" ./cairn serve) >>"$logfile" 2>&1 &
     GW_PID=$!
-    while :; do
-      code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/health" || true)"
-      if [[ "$code" == 200 ]]; then
-        START_MS=$(( ($(now_us) - t0) / 1000 ))
-        return 0
-      fi
-      if ! kill -0 "$GW_PID" 2>/dev/null; then
-        wait "$GW_PID" 2>/dev/null || true
-        GW_PID=""
-        break
-      fi
-      (( $(now_us) - t0 < START_TIMEOUT * 1000000 )) || die "no 200 from /health after ${START_TIMEOUT}s"
-      sleep 0.05
-    done
+    if await_200 "$GW_PID" /health "$BASE/health"; then
+      START_MS=$(( ($(now_us) - t0) / 1000 ))
+      return 0
+    fi
+    wait "$GW_PID" 2>/dev/null || true
+    GW_PID=""
     log "the gateway exited during start-up (attempt $attempt): $(tail -3 "$logfile")"
     sleep 20
   done
