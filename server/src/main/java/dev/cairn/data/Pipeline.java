@@ -135,11 +135,8 @@ public final class Pipeline {
             case Target.SchemaDatabase s -> Names.database(platform, Names.schema(s.schemaName()),
                     s.uuid().filter(u -> !u.isBlank()).map(Names::databaseId));
         };
-        String what = row ? "the main database " : target instanceof Target.Tenant t && data
-                ? "no database for tenant " + t.tenant().orElseThrow() + ": " : "database ";
         DatabaseRecord database = directory.find(name).filter(r -> r.platform().equals(platform))
-                .orElseThrow(() -> new CairnException(Problem.of(ErrorCode.DATABASE_NOT_FOUND,
-                        what + name + " does not exist for platform " + platform).with("database", name)));
+                .orElseThrow(() -> notFound(target, name, platform, row, data));
         if (database.suspended()) {
             throw new CairnException(Problem.of(ErrorCode.DATABASE_SUSPENDED, "database " + name + " is suspended"
                     + " (since " + database.suspendedAt().orElseThrow() + "); an operator resumes it with POST"
@@ -153,6 +150,14 @@ public final class Pipeline {
                         .computeIfAbsent(s, k -> Entities.of(catalog.tables(), k)),
                 catalog.cache(VALUES, () -> new FieldValues(catalog.types(), catalog.tables().enumLabels())),
                 ((Target.Tenant) target).tenant().orElseThrow())));
+    }
+
+    /** Built only when it is thrown: the message names what the request asked for. */
+    private static CairnException notFound(Target target, String name, String platform, boolean row, boolean data) {
+        String what = row ? "the main database " : target instanceof Target.Tenant t && data
+                ? "no database for tenant " + t.tenant().orElseThrow() + ": " : "database ";
+        return new CairnException(Problem.of(ErrorCode.DATABASE_NOT_FOUND,
+                what + name + " does not exist for platform " + platform).with("database", name));
     }
 
     /** The data API's tenant, as a database name part. */
