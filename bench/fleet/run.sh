@@ -19,7 +19,9 @@ root="$(cd "$bench/.." && pwd)"
 TENANTS="${TENANTS:-1000}"              # tenant databases created and migrated
 PORT="${PORT:-9500}"
 KEEP="${KEEP:-0}"                       # 1: keep the databases (drop them later with `run.sh cleanup`)
-CREATE_PARALLEL="${CREATE_PARALLEL:-4}" # concurrent POST /database/create
+CREATE_PARALLEL="${CREATE_PARALLEL:-4}" # concurrent POST /database/create (the burst)
+PACED="${PACED:-100}"                   # the last PACED tenants: one at a time, CREATE_RATE a second
+CREATE_RATE="${CREATE_RATE:-5}"         # tenants a second in the paced phase (signups, not a bulk load)
 CONCURRENCY="${CONCURRENCY:-}"          # "concurrency" of POST /v2/migrate-all; empty: the server's default
 FLYWAY_THREADS="${FLYWAY_THREADS:-8}"   # workers of the parallel Flyway runs
 FLYWAY="${FLYWAY:-1}"                   # 0 skips the Flyway comparison
@@ -78,6 +80,8 @@ for tool in psql curl jq tar awk xargs python3; do
 done
 [[ -x "$JAVA_HOME/bin/java" ]] || die "no JDK at $JAVA_HOME (set JAVA_HOME_BENCH)"
 [[ "$TENANTS" =~ ^[0-9]+$ && "$TENANTS" -ge 2 ]] || die "TENANTS must be a number >= 2"
+[[ "$PACED" =~ ^[0-9]+$ && "$PACED" -le $(( TENANTS - 2 )) ]] || die "PACED must be a number <= TENANTS - 2"
+[[ "$CREATE_RATE" =~ ^[0-9]+$ && "$CREATE_RATE" -ge 1 ]] || die "CREATE_RATE must be a whole number >= 1"
 psql_q "SELECT 1" >/dev/null || die "cannot connect to PostgreSQL at $PGUSER@$PGHOST:$PGPORT"
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
   die "port $PORT is in use (set PORT)"
@@ -232,7 +236,8 @@ width=$(( ${#TENANTS} > 4 ? ${#TENANTS} : 4 ))
 tenant_id() { printf "t%0${width}d" "$1"; }
 create_body() { printf '{"platform":"%s","schema_name":"%s","database_id":"%s"}' "$PLATFORM" "$SCHEMA_NAME" "$1"; }
 
-log "creating $TENANTS tenants ($CREATE_PARALLEL in parallel after the first)"
+BURST_LAST=$(( TENANTS - PACED ))
+log "creating $TENANTS tenants: $(( BURST_LAST - 1 )) $CREATE_PARALLEL in parallel after the first, then $PACED at $CREATE_RATE/s"
 mkdir -p "$RAW/create"
 first_id="$(tenant_id 1)"
 t_create0="$(now_ms)"
@@ -255,24 +260,39 @@ create_one() {
 export -f create_one
 export RAW AUTH PLATFORM SCHEMA_NAME BASE
 t_par0="$(now_ms)"
-for i in $(seq 2 "$TENANTS"); do tenant_id "$i"; echo; done |
+for i in $(seq 2 "$BURST_LAST"); do tenant_id "$i"; echo; done |
   xargs -P "$CREATE_PARALLEL" -I{} bash -c 'create_one "$1"' _ {} >"$RAW/create.txt" &
 BG_PID=$!
 wait "$BG_PID"
 BG_PID=""
 t_create1="$(now_ms)"
+# The paced phase: one creation at a time, started every 1/CREATE_RATE s (at once when the previous
+# one ran late), as tenants sign up; with ~$BURST_LAST databases on the server already.
+t_paced0="$(now_ms)"
+: >"$RAW/create-paced.txt"
+next_us="$(now_us)"
+for i in $(seq $(( BURST_LAST + 1 )) "$TENANTS"); do
+  wait_us=$(( next_us - $(now_us) ))
+  (( wait_us > 0 )) && sleep "$(awk -v u="$wait_us" 'BEGIN { printf "%.3f", u / 1000000 }')"
+  create_one "$(tenant_id "$i")" >>"$RAW/create-paced.txt"
+  next_us=$(( next_us + 1000000 / CREATE_RATE ))
+done
+t_paced1="$(now_ms)"
+cat "$RAW/create-paced.txt" >>"$RAW/create.txt"
 create_failed="$(awk '$2 != 200' "$RAW/create.txt" | wc -l)"
 if (( create_failed > 0 )); then
   die "$create_failed tenant creations failed, e.g. $(awk '$2 != 200 { print $1, $2; exit }' "$RAW/create.txt"): $(cat "$RAW"/create/*.json 2>/dev/null | head -c 600)"
 fi
-create_total_ms=$(( t_create1 - t_create0 ))
+create_total_ms=$(( t_paced1 - t_create0 ))
 create_par_ms=$(( t_create1 - t_par0 ))
-read -r create_n create_min create_p50 create_p90 create_p99 create_max < <(awk '{ printf "%.1f\n", $3 * 1000 }' "$RAW/create.txt" | stats)
-create_rate="$(calc "($TENANTS - 1) / ($create_par_ms / 1000)")"
+read -r create_n create_min create_p50 create_p90 create_p99 create_max < <(head -n $(( BURST_LAST - 1 )) "$RAW/create.txt" |
+  awk '{ printf "%.1f\n", $3 * 1000 }' | stats)
+read -r paced_n paced_min paced_p50 paced_p90 paced_p99 paced_max < <(awk '{ printf "%.1f\n", $3 * 1000 }' "$RAW/create-paced.txt" | stats)
+create_rate="$(calc "($BURST_LAST - 1) / ($create_par_ms / 1000)")"
 n_dbs="$(psql_q "SELECT count(*) FROM pg_database WHERE datname LIKE '${PLATFORM}\_${SCHEMA_NAME}\_%'")"
 [[ "$n_dbs" == "$TENANTS" ]] || log "warning: $n_dbs ${PLATFORM}_${SCHEMA_NAME}_* databases exist, expected $TENANTS"
 sample_db="$(psql_q "SELECT datname FROM pg_database WHERE datname LIKE '${PLATFORM}\_${SCHEMA_NAME}\_%' ORDER BY datname LIMIT 1")"
-log "created $TENANTS tenants in $(secs "$create_total_ms") s (median $create_p50 ms each); e.g. $sample_db"
+log "created $TENANTS tenants in $(secs "$create_total_ms") s (median $create_p50 ms in the burst, $paced_p50 ms paced); e.g. $sample_db"
 
 # ---- 3. migrate-all ----------------------------------------------------------------------------
 # migrate_all NAME: POST /v2/migrate-all, polls the job until it ends; sets MA_MS (POST to the
@@ -449,7 +469,7 @@ cat <<EOF
 | PostgreSQL | $pg_version (max_connections $pg_max_conn), $PGHOST:$PGPORT |
 | JDK (Flyway client) | $jdk_version |
 | Gateway settings | MAX_TOTAL_CONNECTIONS=$MAX_TOTAL, APPLICATION_NAME=$APP_NAME, LOG_LEVEL=$LOG_LEVEL |
-| Knobs | TENANTS=$TENANTS CREATE_PARALLEL=$CREATE_PARALLEL CONCURRENCY=${CONCURRENCY:-(server default)} FLYWAY_THREADS=$FLYWAY_THREADS POLL_S=$POLL_S |
+| Knobs | TENANTS=$TENANTS CREATE_PARALLEL=$CREATE_PARALLEL PACED=$PACED CREATE_RATE=$CREATE_RATE CONCURRENCY=${CONCURRENCY:-(server default)} FLYWAY_THREADS=$FLYWAY_THREADS POLL_S=$POLL_S |
 | Flyway | 13.12.0 (flyway-core + flyway-database-postgresql), pgjdbc 42.7.14 |
 | Load before the run | $load_before (1/5/15 min) |
 
@@ -478,23 +498,25 @@ $bundle_v1_bytes bytes as tar.gz (v2: $bundle_v2_bytes).
 - Connections: sessions of the gateway (application_name '$APP_NAME') or of Flyway ('$FLYWAY_APP') in
   \`pg_stat_activity\`, sampled every ${POLL_S}s; Flyway opens up to 2 per database it migrates.
 - No-op target ≤ 10 s per 1000 databases: $noop_target_met ($(secs "$noop_ms") s for $TENANTS, i.e. $(calc "$noop_ms / $TENANTS") s per 1000).
-- Tenant creation: $TENANTS databases in $(secs "$create_total_ms") s; median $create_p50 ms per tenant.
+- Tenant creation: median **$paced_p50 ms** one at a time ($CREATE_RATE/s, the last $PACED, ~$TENANTS databases on the server), $create_p50 ms in the burst ($CREATE_PARALLEL at once, back to back: $create_rate databases/s).
 - Checks:
 $(printf '  - %s\n' "${CHECKS[@]}")
 
 ## 1. Tenant creation
 
 \`POST /database/create\` (\`{"platform":"$PLATFORM","schema_name":"$SCHEMA_NAME","database_id":"t0001"}\`):
-the first alone (it builds the template), then $(( TENANTS - 1 )) with $CREATE_PARALLEL curl processes in parallel
-(\`xargs -P $CREATE_PARALLEL\`), each timed by curl (\`time_total\`). Uploading bundle v1
+the first alone (it builds the template), then $(( BURST_LAST - 1 )) back to back with $CREATE_PARALLEL curl processes in
+parallel (\`xargs -P $CREATE_PARALLEL\`), then the last $PACED one at a time, one started every $(calc "1000 / $CREATE_RATE") ms
+(signups, with ~$BURST_LAST databases on the server), each timed by curl (\`time_total\`). Uploading bundle v1
 (\`POST /platform/$PLATFORM/schema\`, version $v1_version): $upload_v1_ms ms.
 
 | | |
 |---|---|
 | First tenant (builds the template) | $first_create_ms ms |
 | All $TENANTS, wall clock | $(secs "$create_total_ms") s |
-| The $(( TENANTS - 1 )) parallel ones, wall clock | $(secs "$create_par_ms") s ($create_rate databases/s) |
-| Per tenant: min / median / p90 / p99 / max | $create_min / **$create_p50** / $create_p90 / $create_p99 / $create_max ms |
+| The $(( BURST_LAST - 1 )) in the burst, wall clock | $(secs "$create_par_ms") s ($create_rate databases/s) |
+| Burst, per tenant: min / median / p90 / p99 / max | $create_min / **$create_p50** / $create_p90 / $create_p99 / $create_max ms |
+| Paced ($CREATE_RATE/s), per tenant: min / median / p90 / p99 / max | $paced_min / **$paced_p50** / $paced_p90 / $paced_p99 / $paced_max ms |
 | Gateway connections while creating, max / mean | $create_conn_max / $create_conn_mean |
 
 ## 2. Cairn migrate-all

@@ -154,9 +154,7 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        List<String> recorded = Pg.exists(controlDatabase) ? Pg.column(controlDatabase,
-                "SELECT name FROM databases UNION SELECT database_name FROM templates") : List.of();
-        process.destroy();
+        process.destroy(); // a graceful stop: a ready copy being made is finished and recorded first
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -164,6 +162,9 @@ final class ServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        List<String> recorded = Pg.exists(controlDatabase) ? Pg.column(controlDatabase,
+                "SELECT name FROM databases UNION SELECT database_name FROM templates"
+                        + " UNION SELECT database FROM ready_copies UNION SELECT name FROM database_creations") : List.of();
         dropAll(recorded);
         try {
             Files.deleteIfExists(log);
@@ -175,7 +176,7 @@ final class ServerProcess implements AutoCloseable {
     private void dropAll(List<String> recorded) {
         List<String> roles = platforms.stream().map(p -> "cairn_" + p).toList();
         List<String> templates = Pg.column("postgres", "SELECT d.datname FROM pg_database d JOIN pg_roles r"
-                + " ON r.oid = d.datdba WHERE d.datname LIKE 'cairn\\_tpl\\_%' AND r.rolname = ANY (?)",
+                + " ON r.oid = d.datdba WHERE (d.datname LIKE 'cairn\\_tpl\\_%' OR d.datname LIKE 'cairn\\_rdy\\_%') AND r.rolname = ANY (?)",
                 (Object) roles.toArray(new String[0]));
         for (String db : Pg.column("postgres", "SELECT datname FROM pg_database")) {
             boolean ours = recorded.contains(db) || templates.contains(db)

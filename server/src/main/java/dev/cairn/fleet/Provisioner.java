@@ -100,6 +100,30 @@ final class Provisioner {
     }
 
     /**
+     * A ready copy renamed to {@code database}: the same as a new copy of its template, already
+     * owned and closed to everyone else. Empty when the copy is gone (the caller copies the
+     * template instead); 409 if the name is taken.
+     */
+    Optional<Creation> rename(String copy, String database) {
+        Connection c = pools.connection(maintenance);
+        try (Statement st = c.createStatement()) {
+            st.execute("ALTER DATABASE " + Identifiers.quote(copy) + " RENAME TO " + Identifiers.quote(database));
+            pools.created(database);
+            return Optional.of(new Creation(c, database));
+        } catch (SQLException e) {
+            closeQuietly(c);
+            if ("3D000".equals(e.getSQLState())) {
+                LOG.warn("ready copy {} is gone; copying the template for {} instead", copy, database);
+                return Optional.empty();
+            }
+            if ("42P04".equals(e.getSQLState())) {
+                throw alreadyExists(database);
+            }
+            throw Registry.controlFailure(e).with("database", database);
+        }
+    }
+
+    /**
      * Installs extensions that only a superuser may install ({@code EXTENSIONS_ALLOWED}) as Cairn
      * itself, into a database this request just created, before the platform's deploy runs.
      */

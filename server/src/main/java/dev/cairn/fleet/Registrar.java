@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * At most {@code concurrency} provisionings run at once, so they can never take every control
  * connection away from lookups, audit writes and {@code /health}.
  */
-public final class Registrar {
+public final class Registrar implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Registrar.class);
 
@@ -58,6 +58,7 @@ public final class Registrar {
     private final DatabaseMigrator migrator;
     private final Metrics metrics;
     private final DataApiSettingsStore dataApi;
+    private final ReadyCopies readyCopies;
 
     /** What to create: the database, whose it is, and the bundle (with its archive if it is new). */
     private record Plan(String database, String platform, Optional<String> tenant, String schemaName,
@@ -66,7 +67,8 @@ public final class Registrar {
 
     public Registrar(Registry registry, ControlDatabase control, PoolManager pools, Deployer deployer,
                      BundleReader reader, DatabaseDirectory directory, PlatformRoles roles,
-                     Set<String> allowedExtensions, int concurrency, Metrics metrics, DataApiSettingsStore dataApi) {
+                     Set<String> allowedExtensions, int concurrency, Metrics metrics, DataApiSettingsStore dataApi,
+                     int readyCopies) {
         this.registry = registry;
         this.dataApi = dataApi;
         this.metrics = metrics;
@@ -80,6 +82,7 @@ public final class Registrar {
         this.slots = new Semaphore(Math.max(1, concurrency), true);
         this.provisioner = new Provisioner(pools, control.maintenanceDatabase());
         this.templates = new Templates(registry, provisioner, pools, deployer, locks);
+        this.readyCopies = new ReadyCopies(registry, provisioner, readyCopies);
         this.stored = new StoredBundles(registry, reader);
         this.migrator = new DatabaseMigrator(registry, pools, deployer, provisioner, templates, roles, directory, locks,
                 extensions, metrics);
@@ -139,7 +142,15 @@ public final class Registrar {
     /** A tenant database from the platform's tenant schema, or else its last deployed bundle. */
     /** Drops the template databases no database and no latest schema version needs (their records stay). */
     public List<String> dropUnusedTemplates() {
-        return templates.dropUnused();
+        List<String> dropped = templates.dropUnused();
+        readyCopies.dropOrphaned();
+        return dropped;
+    }
+
+    /** Stops making ready copies (waits for the one being made); creations and migrates still work. */
+    @Override
+    public void close() {
+        readyCopies.close();
     }
 
     public Registration createTenant(String platformName, String tenantId, RequestMeta meta) {
@@ -212,7 +223,10 @@ public final class Registrar {
                 Optional<Templates.Template> template = usesTemplate(plan)
                         ? Optional.of(templates.ensure(plan.bundle(), ctx, owner, extensions.of(plan.bundle())))
                         : Optional.empty();
-                return registry.inTransaction(c -> createAndRecord(c, plan, template, owner, ctx));
+                Registration created = registry.inTransaction(c -> createAndRecord(c, plan, template, owner, ctx));
+                template.ifPresent(t -> readyCopies.refillLater(new ReadyCopies.Key(t.database(), plan.platform(),
+                        plan.schemaName(), owner)));
+                return created;
             });
             directory.forget(plan.database());
             long elapsed = (System.nanoTime() - started) / 1_000_000;
@@ -222,6 +236,19 @@ public final class Registrar {
         } finally {
             slots.release();
         }
+    }
+
+    /** A ready copy of the template renamed, when there is one; else a new copy (or an empty database). */
+    private Provisioner.Creation open(Connection c, String database, Optional<Templates.Template> template,
+                                      Optional<Login> owner) throws SQLException {
+        if (template.isPresent()) {
+            Optional<String> copy = readyCopies.claim(c, template.get().database(), owner);
+            Optional<Provisioner.Creation> renamed = copy.flatMap(name -> provisioner.rename(name, database));
+            if (renamed.isPresent()) {
+                return renamed.get();
+            }
+        }
+        return provisioner.create(database, template.map(Templates.Template::database), owner);
     }
 
     /**
@@ -248,8 +275,7 @@ public final class Registrar {
             Registry.beginCreation(own, plan.database()); // committed now, so that it outlives a crash
             return null;
         });
-        try (Provisioner.Creation creation = provisioner.create(plan.database(),
-                template.map(Templates.Template::database), owner)) {
+        try (Provisioner.Creation creation = open(c, plan.database(), template, owner)) {
             DeployResult result = template.isPresent() ? template.get().summary() : deployFresh(plan, owner, ctx);
             SchemaVersion version = plan.stored().isPresent() ? plan.stored().get()
                     : Registry.storeVersion(c, plan.platform(), plan.schemaName(), plan.newArchive().orElseThrow(),

@@ -197,10 +197,6 @@ final class Templates {
     }
 
     /**
-     * Templates are content-addressed and never change once sealed, so what was read once is kept
-     * (a fleet migrate asks for the same template for every database). Bounded: a reset when full.
-     */
-    /**
      * Drops the template databases of content that no database holds and that is no schema's
      * latest version: each content version would otherwise leave a database behind for good. Their
      * records (and desired states) stay, so a template needed again is simply built again. Checked
@@ -234,6 +230,10 @@ final class Templates {
         return found;
     }
 
+    /**
+     * Templates are content-addressed and never change once sealed, so what was read once is kept
+     * (a fleet migrate asks for the same template for every database). Bounded: a reset when full.
+     */
     private void remember(Template template) {
         if (ready.size() >= READY_CACHE_SIZE) {
             ready.clear();

@@ -27,6 +27,7 @@ import java.util.Optional;
  * @param embeddedPostgres    {@code auto} (when no server is configured and none answers on localhost:5432),
  *                            {@code on} (whenever no server is configured) or {@code off}
  * @param embeddedDataDirectory where the embedded PostgreSQL keeps its data
+ * @param readyCopies         tenant databases copied ahead of time per platform and schema, renamed on creation
  */
 public record Config(
         PgServer postgres,
@@ -57,7 +58,7 @@ public record Config(
         Optional<String> defaultPlatform,
         Duration idempotencyRetention,
         String embeddedPostgres,
-        Path embeddedDataDirectory) {
+        Path embeddedDataDirectory, int readyCopies) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -109,7 +110,8 @@ public record Config(
                 env.get("DEFAULT_PLATFORM").map(String::strip).filter(p -> !p.isEmpty()),
                 Duration.ofHours(env.integer("IDEMPOTENCY_RETENTION_HOURS", 24, 1, 24 * 30)),
                 env.oneOf("EMBEDDED_PG", List.of("auto", "on", "off")),
-                Path.of(env.string("EMBEDDED_PG_DIR", ".cairn/pg")));
+                Path.of(env.string("EMBEDDED_PG_DIR", ".cairn/pg")),
+                env.integer("READY_COPIES", 2, 0, 50));
     }
 
     /** The same configuration on another PostgreSQL server (the embedded one, once it runs). */
@@ -118,7 +120,7 @@ public record Config(
                 poolIdleTimeout, poolAcquireTimeout, statementTimeout, deployTimeout, allowedNetworks, trustedProxies,
                 healthPublic, adminToken, logLevel, logFormat, bundleLimits, maxJsonBytes, shutdownGrace,
                 applicationName, platformRoles, allowedExtensions, migrateAllSyncWait, jwt, defaultPlatform,
-                idempotencyRetention, embeddedPostgres, embeddedDataDirectory);
+                idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies);
     }
 
     /** HS256 needs a secret of at least 256 bits; the JWKS URL must be http(s). */

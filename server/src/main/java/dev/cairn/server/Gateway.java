@@ -48,10 +48,13 @@ public final class Gateway implements AutoCloseable {
     private final PoolManager pools;
     private final ScheduledExecutorService housekeeping;
     private final JobEngine jobs;
+    private final Registrar registrar;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Gateway(WebServer server, PoolManager pools, ScheduledExecutorService housekeeping, JobEngine jobs) {
+    private Gateway(WebServer server, PoolManager pools, ScheduledExecutorService housekeeping, JobEngine jobs,
+                    Registrar registrar) {
         this.jobs = jobs;
+        this.registrar = registrar;
         this.server = server;
         this.pools = pools;
         this.housekeeping = housekeeping;
@@ -93,7 +96,7 @@ public final class Gateway implements AutoCloseable {
             LOG.info("Cairn {} ready on http://{}:{} in {} ms (PostgreSQL {}, control database {}, at most {} connections)",
                     VERSION, config.host(), server.port(), (System.nanoTime() - started) / 1_000_000,
                     config.postgres().describe(), config.controlDatabase(), maxTotal);
-            return new Gateway(server, pools, housekeeping, services.jobs());
+            return new Gateway(server, pools, housekeeping, services.jobs(), services.registrar());
         } catch (RuntimeException e) {
             pools.close();
             housekeeping.shutdownNow();
@@ -113,7 +116,7 @@ public final class Gateway implements AutoCloseable {
         DataApiSettingsStore dataApiSettings = new DataApiSettingsStore(registry);
         Registrar registrar = new Registrar(registry, control, pools, new Deployer(config.deployTimeout()),
                 BundleReader.create(config.bundleLimits()), directory, roles, config.allowedExtensions(),
-                config.maxConnectionsPerPool() / 2, metrics, dataApiSettings);
+                config.maxConnectionsPerPool() / 2, metrics, dataApiSettings, config.readyCopies());
         CatalogCache catalogs = new CatalogCache(pools);
         // Each database a job migrates holds one connection: a quarter of the budget leaves the rest to traffic.
         JobEngine jobs = new JobEngine(control, registry, registrar, Math.max(1, maxTotal / 4), metrics);
@@ -171,6 +174,7 @@ public final class Gateway implements AutoCloseable {
         LOG.info("stopping: finishing in-flight requests");
         server.stop();
         jobs.close();
+        registrar.close();
         pools.close();
         housekeeping.shutdownNow();
         LOG.info("stopped");

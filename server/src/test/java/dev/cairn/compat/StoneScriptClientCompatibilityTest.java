@@ -9,9 +9,8 @@ import dev.cairn.compat.PhpWire.Reply;
 import dev.cairn.testing.Bundles;
 import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Pg;
+import dev.cairn.testing.SharedFixtures;
 import dev.cairn.testing.TestGateway;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StoneScriptClientCompatibilityTest {
 
-    /** Where CI checks out the public StoneScript fixtures; optional, never required. */
-    private static final Path REAL_SAMPLE = Path.of(System.getProperty("cairn.fixtures.shared", "../../shared/fixtures"))
-            .resolve("stonescript-real/stonescriptdb-gateway-sample-todos-app");
+    /** The public StoneScript sample app, under the shared fixtures ({@link SharedFixtures}). */
+    private static final String REAL_SAMPLE = "stonescript-real/stonescriptdb-gateway-sample-todos-app";
     private static final String[] ADMIN = {"Authorization", "Bearer " + TestGateway.ADMIN_TOKEN};
 
     @RegisterExtension
@@ -513,8 +511,8 @@ class StoneScriptClientCompatibilityTest {
     @Test
     void the_gateways_own_integration_script_passes_against_its_sample_app_or_the_same_shaped_fixture() {
         String platform = gateway.platform();
-        boolean real = Files.isDirectory(REAL_SAMPLE);
-        byte[] bundle = Bundles.tarGz(real ? REAL_SAMPLE : Bundles.fixture("todos"));
+        boolean real = SharedFixtures.present(REAL_SAMPLE);
+        byte[] bundle = Bundles.tarGz(real ? SharedFixtures.folder(REAL_SAMPLE) : Bundles.fixture("todos"));
 
         Reply registered = register(platform, null, bundle);
         assertThat(registered.code()).as(registered.toString()).isEqualTo(200);

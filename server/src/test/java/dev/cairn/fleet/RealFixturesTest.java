@@ -1,11 +1,11 @@
 package dev.cairn.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.testing.Bundles;
 import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
+import dev.cairn.testing.SharedFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,21 +18,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Registers the real schema folders of public StoneScript projects from {@code ../shared/fixtures}
- * when that folder exists (it does in CI; a fresh clone elsewhere runs the project's own fixtures,
- * which reproduce the same shapes).
+ * when that folder exists ({@link SharedFixtures}: skipped without it, failed when CI says it is there).
  */
 class RealFixturesTest {
 
-    private static final Path SHARED = Path.of(System.getProperty("cairn.fixtures.shared", "../../shared/fixtures"))
-            .resolve("stonescript-real");
 
     @RegisterExtension
     static final ClassGateway gateway = ClassGateway.start();
 
     @TestFactory
     Stream<DynamicTest> every_real_schema_folder_registers() throws IOException {
-        assumeTrue(Files.isDirectory(SHARED), "no shared fixtures in this checkout");
-        return folders().stream().map(folder -> DynamicTest.dynamicTest(SHARED.relativize(folder).toString(), () -> {
+        Path shared = SharedFixtures.folder("stonescript-real");
+        return folders(shared).stream().map(folder -> DynamicTest.dynamicTest(shared.relativize(folder).toString(), () -> {
             Http.Answer a = gateway.http().register(gateway.platform(), null, Bundles.tarGz(folder));
             assertThat(a.status()).as(folder + ": " + a).isEqualTo(200);
             assertThat(a.body().get("functions_deployed").asInt() + a.body().get("tables_created").asInt()
@@ -42,8 +39,7 @@ class RealFixturesTest {
 
     @Test
     void the_todos_sample_app_runs_its_migrations_in_order_and_its_functions_answer() {
-        Path sample = SHARED.resolve("stonescriptdb-gateway-sample-todos-app");
-        assumeTrue(Files.isDirectory(sample), "no shared fixtures in this checkout");
+        Path sample = SharedFixtures.folder("stonescript-real/stonescriptdb-gateway-sample-todos-app");
         String platform = gateway.platform();
         Http http = gateway.http();
 
@@ -67,8 +63,8 @@ class RealFixturesTest {
         assertThat(http.call(platform, null, "nonexistent_function", List.of()).status()).isEqualTo(404);
     }
 
-    private static List<Path> folders() throws IOException {
-        try (Stream<Path> walk = Files.walk(SHARED, 4)) {
+    private static List<Path> folders(Path shared) throws IOException {
+        try (Stream<Path> walk = Files.walk(shared, 4)) {
             return walk.filter(p -> p.getFileName().toString().equals("postgresql")
                             || p.getFileName().toString().equals("Schema"))
                     .filter(Files::isDirectory)

@@ -59,6 +59,7 @@ public final class TestGateway implements AutoCloseable {
         env.put("MAX_TOTAL_CONNECTIONS", "20");
         env.put("ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("SHUTDOWN_GRACE_SECS", "2");
+        env.put("READY_COPIES", "0"); // copies made in the background would only slow the suite; ReadyCopiesTest has its own
         env.putAll(overrides);
         return env;
     }
@@ -101,11 +102,15 @@ public final class TestGateway implements AutoCloseable {
         dropAll(controlDatabase, recorded, platforms);
     }
 
-    /** The databases and templates a control database knows of (empty when it is gone). */
+    /**
+     * The databases, templates and ready copies a control database knows of, and the databases whose
+     * creation began (a killed gateway's leftovers); empty when the control database is gone.
+     */
     public static List<String> recorded(String controlDatabase) {
         List<String> recorded = new ArrayList<>();
         if (Pg.databaseExists(controlDatabase)) {
-            Pg.query(controlDatabase, "SELECT name FROM databases UNION SELECT database_name FROM templates")
+            Pg.query(controlDatabase, "SELECT name FROM databases UNION SELECT database_name FROM templates"
+                            + " UNION SELECT database FROM ready_copies UNION SELECT name FROM database_creations")
                     .forEach(r -> recorded.add(r.get(0)));
         }
         return recorded;
