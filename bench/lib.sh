@@ -40,24 +40,26 @@ stop_gateway() {
   GW_PID=""
 }
 
-# Drops the platform's databases, its template databases, the control database and the platform's
-# role. Templates (cairn_tpl_<hash>) are found three ways, so that a killed run's are found too: the
-# control database's templates table, the names Cairn derives from the platform and each stored
-# bundle's checksum, and any cairn_tpl_% database owned by the platform's role.
+# Drops the platform's databases, its template databases and ready copies, the control database and
+# the platform's role. Templates (cairn_tpl_<hash>) and ready copies (cairn_rdy_<random>) are found
+# three ways, so that a killed run's are found too: the control database's templates and
+# ready_copies tables, the names Cairn derives from the platform and each stored bundle's checksum,
+# and any cairn_tpl_% or cairn_rdy_% database owned by the platform's role.
 drop_databases() {
   local templates="" dbs="" roles="" have_control="" role="cairn_$PLATFORM"
   have_control="$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$CONTROL_DB'")"
   if [[ -n "$have_control" ]]; then
     templates="$(psql_q "SELECT database_name FROM templates WHERE platform = '$PLATFORM'
                          UNION SELECT 'cairn_tpl_' || left(encode(sha256(convert_to(platform || E'\n' || checksum, 'UTF8')), 'hex'), 40)
-                               FROM schema_versions WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
+                               FROM schema_versions WHERE platform = '$PLATFORM'
+                         UNION SELECT database FROM ready_copies WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
     roles="$(psql_q "SELECT role_name FROM platform_roles WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
     dbs="$(psql_q "SELECT name FROM databases WHERE platform = '$PLATFORM'" "$CONTROL_DB" 2>/dev/null || true)"
   fi
   if [[ -n "$(psql_q "SELECT 1 FROM pg_roles WHERE rolname = '$role'")" ]]; then
     roles="$(printf '%s\n%s\n' "$roles" "$role")"
     templates="$(printf '%s\n%s\n' "$templates" "$(psql_q "SELECT datname FROM pg_database
-        WHERE datname LIKE 'cairn\_tpl\_%' AND datdba = (SELECT oid FROM pg_roles WHERE rolname = '$role')")")"
+        WHERE (datname LIKE 'cairn\_tpl\_%' OR datname LIKE 'cairn\_rdy\_%') AND datdba = (SELECT oid FROM pg_roles WHERE rolname = '$role')")")"
   fi
   dbs="$(printf '%s\n%s\n' "$dbs" "$(psql_q "SELECT datname FROM pg_database WHERE datname LIKE '${PLATFORM}\_%'")" | grep -v '^$' | sort -u || true)"
   templates="$(printf '%s\n' "$templates" | grep -v '^$' | sort -u || true)"

@@ -55,12 +55,12 @@ final class FunctionStep {
                     DeployedFunction f = entry.getValue();
                     rejectDuplicate(definedIn, f, l);
                     deployed.add(f);
-                    Tracking.recordFunction(runner.connection(), f);
                     changes.add(new Change(f.kind(), f.signature(), "created", f.file(), checksum));
                 }
             }
             seen = now;
         }
+        Tracking.recordFunctions(runner.connection(), deployed);
         return deployed;
     }
 

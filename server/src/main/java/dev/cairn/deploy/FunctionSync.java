@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -44,7 +45,8 @@ final class FunctionSync {
         Map<String, DesiredState.FunctionSpec> byChecksum = desired.stream()
                 .collect(Collectors.toMap(DesiredState.FunctionSpec::checksum, f -> f, (a, b) -> a));
         Map<String, String> tracked = tracked(m);
-        Set<String> present = present(m, desired, tracked.keySet());
+        Map<String, String> present = present(m, desired, tracked.keySet());
+        List<DeployedFunction> deployed = new java.util.ArrayList<>();
         int updated = 0;
         int skipped = 0;
         for (BundleFile file : files) {
@@ -55,7 +57,7 @@ final class FunctionSync {
                 if (l.info().isRoutineDefinition()) {
                     DesiredState.FunctionSpec spec = byChecksum.get(Checksums.of(l.statement().text()));
                     boolean current = spec != null && spec.checksum().equals(tracked.get(spec.signature()))
-                            && present.contains(spec.signature());
+                            && present.containsKey(spec.signature());
                     if (current) {
                         skipped++;
                     } else {
@@ -66,28 +68,35 @@ final class FunctionSync {
             }
             for (Located l : statements) {
                 if (routines.containsKey(l)) {
-                    deploy(m, l, routines.get(l));
+                    deploy(m, l, routines.get(l), present).ifPresent(deployed::add);
                     updated++;
                 } else if (!l.info().isRoutineDefinition() && fileChanged) {
                     m.runBundle(l, ErrorCode.FUNCTION_DEPLOY_FAILED); // COMMENT, GRANT, ... beside a changed routine
                 }
             }
         }
+        Tracking.recordFunctions(m.connection, deployed);
         updated += dropOrphans(m, desired, tracked);
         return new Outcome(updated, skipped);
     }
 
-    /** Which of the tracked and wanted signatures exist now: one query, however many routines. */
-    private static Set<String> present(Migration m, List<DesiredState.FunctionSpec> desired, Set<String> tracked) {
+    /**
+     * Which of the tracked and wanted signatures exist now, each with its result type: one query,
+     * however many routines (a deploy used to ask twice per changed routine). Read before any
+     * routine is deployed; a bundle statement that drops one of them meanwhile is covered by
+     * {@link #drop} using IF EXISTS and by CREATE OR REPLACE.
+     */
+    private static Map<String, String> present(Migration m, List<DesiredState.FunctionSpec> desired,
+                                               Set<String> tracked) {
         Set<String> all = new java.util.HashSet<>(tracked);
         desired.forEach(f -> all.add(f.signature()));
-        try (var ps = m.connection.prepareStatement(
-                "SELECT s FROM unnest(?::text[]) s WHERE to_regprocedure(s) IS NOT NULL")) {
+        try (var ps = m.connection.prepareStatement("SELECT s, coalesce(pg_get_function_result(to_regprocedure(s)), '')"
+                + " FROM unnest(?::text[]) s WHERE to_regprocedure(s) IS NOT NULL")) {
             ps.setArray(1, m.connection.createArrayOf("text", all.toArray()));
-            Set<String> out = new java.util.HashSet<>();
+            Map<String, String> out = new HashMap<>();
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.put(rs.getString(1), rs.getString(2));
                 }
             }
             return out;
@@ -96,17 +105,19 @@ final class FunctionSync {
         }
     }
 
-    private static void deploy(Migration m, Located l, DesiredState.FunctionSpec spec) throws SQLException {
+    /** Deploys one routine; what the tracking table should record for it (written in one batch). */
+    private static Optional<DeployedFunction> deploy(Migration m, Located l, DesiredState.FunctionSpec spec,
+                                                     Map<String, String> present) throws SQLException {
         String checksum = Checksums.of(l.statement().text());
         if (spec == null) {
             // Not in the template's answer (it should be): run it and learn the signature the old way.
             m.warnings.add(l.file().path() + ":" + l.statement().startLine() + ": routine not found in the bundle's"
                     + " template; deployed without signature tracking");
             m.runBundle(l, ErrorCode.FUNCTION_DEPLOY_FAILED);
-            return;
+            return Optional.empty();
         }
-        boolean existed = exists(m, spec.signature());
-        if (existed && !spec.result().equals(result(m, spec.signature()))) {
+        boolean existed = present.containsKey(spec.signature());
+        if (existed && !spec.result().equals(present.get(spec.signature()))) {
             drop(m, spec.signature(), "its result type changes");
             m.runBundle(l, ErrorCode.FUNCTION_DEPLOY_FAILED);
         } else if (existed) {
@@ -114,10 +125,10 @@ final class FunctionSync {
         } else {
             m.runBundle(l, ErrorCode.FUNCTION_DEPLOY_FAILED);
         }
-        Tracking.recordFunction(m.connection, new DeployedFunction(spec.signature(), spec.schema(), spec.name(),
-                spec.kind(), spec.identityArguments(), spec.result(), checksum, l.file().path()));
         m.changes.add(new Change(spec.kind(), spec.signature(), existed ? "replaced" : "created", l.file().path(),
                 checksum));
+        return Optional.of(new DeployedFunction(spec.signature(), spec.schema(), spec.name(), spec.kind(),
+                spec.identityArguments(), spec.result(), checksum, l.file().path()));
     }
 
     /** CREATE OR REPLACE where PostgreSQL allows it; where it refuses (argument names), drop and create. */
@@ -167,7 +178,8 @@ final class FunctionSync {
                             + " to drop them along")
                     .with("function", signature).with("dependents", dependents));
         }
-        m.run("DROP " + kindOf(m, signature) + " " + signature + (cascade ? " CASCADE" : ""), "dropping " + signature);
+        m.run("DROP " + kindOf(m, signature) + " IF EXISTS " + signature + (cascade ? " CASCADE" : ""),
+                "dropping " + signature);
     }
 
     private static String kindOf(Migration m, String signature) {
@@ -177,11 +189,6 @@ final class FunctionSync {
 
     private static boolean exists(Migration m, String signature) {
         return !m.strings("SELECT 1 WHERE to_regprocedure(?) IS NOT NULL", signature).isEmpty();
-    }
-
-    private static String result(Migration m, String signature) {
-        List<String> r = m.strings("SELECT coalesce(pg_get_function_result(to_regprocedure(?)), '')", signature);
-        return r.isEmpty() ? "" : r.get(0);
     }
 
     private static Map<String, String> tracked(Migration m) {

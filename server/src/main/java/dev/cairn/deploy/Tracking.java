@@ -164,22 +164,29 @@ final class Tracking {
         }
     }
 
-    static void recordFunction(Connection c, DeployedFunction f) throws SQLException {
+    /** The routines a deploy created or replaced, in one batch (one round trip). */
+    static void recordFunctions(Connection c, List<DeployedFunction> functions) throws SQLException {
+        if (functions.isEmpty()) {
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO cairn.functions (signature, schema_name, name, kind, identity_args, result, checksum, source_file)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (signature) DO UPDATE SET kind = EXCLUDED.kind, identity_args = EXCLUDED.identity_args,
                     result = EXCLUDED.result, checksum = EXCLUDED.checksum, source_file = EXCLUDED.source_file,
                     deployed_at = now()""")) {
-            ps.setString(1, f.signature());
-            ps.setString(2, f.schema());
-            ps.setString(3, f.name());
-            ps.setString(4, f.kind());
-            ps.setString(5, f.identityArguments());
-            ps.setString(6, f.result());
-            ps.setString(7, f.checksum());
-            ps.setString(8, f.file());
-            ps.executeUpdate();
+            for (DeployedFunction f : functions) {
+                ps.setString(1, f.signature());
+                ps.setString(2, f.schema());
+                ps.setString(3, f.name());
+                ps.setString(4, f.kind());
+                ps.setString(5, f.identityArguments());
+                ps.setString(6, f.result());
+                ps.setString(7, f.checksum());
+                ps.setString(8, f.file());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
