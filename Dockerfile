@@ -35,5 +35,5 @@ EXPOSE 9000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["java", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", "/app/cairn.jar", "health", "--url", "http://127.0.0.1:9000"]
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "-jar", "/app/cairn.jar"]
+ENTRYPOINT ["java", "-XX:+UseG1GC", "-jar", "/app/cairn.jar"]
 CMD ["serve"]

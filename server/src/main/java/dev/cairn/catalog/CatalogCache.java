@@ -16,13 +16,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * Catalogs per database, keyed by the schema version the database is at. A catalog is loaded
  * once and replaced whole; while one request reloads, the others keep reading the old catalog.
  * Built-in types are loaded once per server.
+ *
+ * <p>Bounded ({@code CATALOG_CACHE_SIZE} databases): a catalog costs tens to hundreds of KB, and a
+ * fleet of ten thousand busy tenants would otherwise keep them all. Past the bound, the least
+ * recently used tenth goes; a database used again reloads its catalog (one short query set, on a
+ * database whose pool has most likely closed meanwhile too).
  */
 public final class CatalogCache {
 
     private static final long MIN_RELOAD_NANOS = 1_000_000_000L;
 
     private final PoolManager pools;
+    private final int maxSize;
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean evicting = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Map<Long, PgType> builtin = Map.of();
 
     private static final class Holder {
@@ -30,15 +37,17 @@ public final class CatalogCache {
         volatile Catalog catalog;
         volatile String version = "";
         volatile long loadedAt;
+        volatile long usedAt = System.nanoTime();
     }
 
-    public CatalogCache(PoolManager pools) {
+    public CatalogCache(PoolManager pools, int maxSize) {
         this.pools = pools;
+        this.maxSize = Math.max(1, maxSize);
     }
 
     /** The catalog of {@code database} at {@code version}, loading it if needed. */
     public Catalog get(String database, Optional<Login> login, String version) {
-        Holder holder = holders.computeIfAbsent(database, d -> new Holder());
+        Holder holder = holder(database);
         Catalog current = holder.catalog;
         if (current != null && holder.version.equals(version)) {
             return current;
@@ -51,8 +60,41 @@ public final class CatalogCache {
      * At most once a second per database, so unknown names cannot make every request reload.
      */
     public Catalog refresh(String database, Optional<Login> login, String version) {
-        Holder holder = holders.computeIfAbsent(database, d -> new Holder());
-        return load(holder, database, login, version, true);
+        return load(holder(database), database, login, version, true);
+    }
+
+    /** How many databases have a catalog (or one being loaded) in memory. */
+    public int size() {
+        return holders.size();
+    }
+
+    private Holder holder(String database) {
+        Holder holder = holders.get(database);
+        if (holder == null) {
+            holder = holders.computeIfAbsent(database, d -> new Holder());
+            if (holders.size() > maxSize) {
+                evictOldest();
+            }
+        }
+        holder.usedAt = System.nanoTime(); // a plain write: "recently" needs no precision
+        return holder;
+    }
+
+    /** The least recently used tenth goes, by one thread at a time; O(n log n) once per n/10 loads. */
+    private void evictOldest() {
+        if (!evicting.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            int excess = holders.size() - maxSize + Math.max(1, maxSize / 10);
+            holders.entrySet().stream()
+                    .sorted(java.util.Comparator.comparingLong(e -> e.getValue().usedAt))
+                    .limit(Math.max(0, excess))
+                    .map(Map.Entry::getKey).toList()
+                    .forEach(holders::remove);
+        } finally {
+            evicting.set(false);
+        }
     }
 
     public void invalidate(String database) {

@@ -56,6 +56,8 @@ final class ReadyCopies implements AutoCloseable {
             Thread.ofVirtual().name("ready-copies-", 0).factory());
     private final Map<Key, AtomicInteger> asked = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Copies being made at once, over all schemas: background work must not crowd out requests. */
+    private final java.util.concurrent.Semaphore making = new java.util.concurrent.Semaphore(2);
 
     ReadyCopies(Registry registry, Provisioner provisioner, int perSchema) {
         this.registry = registry;
@@ -114,7 +116,12 @@ final class ReadyCopies implements AutoCloseable {
             forgetVanished();
             dropOutdated(key);
             while (!closed.get() && count(key) < perSchema) {
-                makeOne(key);
+                making.acquireUninterruptibly();
+                try {
+                    makeOne(key);
+                } finally {
+                    making.release();
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("could not make ready copies of {} for platform {}; creations copy the template meanwhile",

@@ -28,6 +28,7 @@ import java.util.Optional;
  *                            {@code on} (whenever no server is configured) or {@code off}
  * @param embeddedDataDirectory where the embedded PostgreSQL keeps its data
  * @param readyCopies         tenant databases copied ahead of time per platform and schema, renamed on creation
+ * @param catalogCacheSize    databases whose catalog is kept in memory (the least recently used go first)
  */
 public record Config(
         PgServer postgres,
@@ -58,7 +59,7 @@ public record Config(
         Optional<String> defaultPlatform,
         Duration idempotencyRetention,
         String embeddedPostgres,
-        Path embeddedDataDirectory, int readyCopies) {
+        Path embeddedDataDirectory, int readyCopies, int catalogCacheSize) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -111,7 +112,8 @@ public record Config(
                 Duration.ofHours(env.integer("IDEMPOTENCY_RETENTION_HOURS", 24, 1, 24 * 30)),
                 env.oneOf("EMBEDDED_PG", List.of("auto", "on", "off")),
                 Path.of(env.string("EMBEDDED_PG_DIR", ".cairn/pg")),
-                env.integer("READY_COPIES", 2, 0, 50));
+                env.integer("READY_COPIES", 2, 0, 50),
+                env.integer("CATALOG_CACHE_SIZE", 1000, 1, 1_000_000));
     }
 
     /** The same configuration on another PostgreSQL server (the embedded one, once it runs). */
@@ -120,7 +122,7 @@ public record Config(
                 poolIdleTimeout, poolAcquireTimeout, statementTimeout, deployTimeout, allowedNetworks, trustedProxies,
                 healthPublic, adminToken, logLevel, logFormat, bundleLimits, maxJsonBytes, shutdownGrace,
                 applicationName, platformRoles, allowedExtensions, migrateAllSyncWait, jwt, defaultPlatform,
-                idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies);
+                idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies, catalogCacheSize);
     }
 
     /** HS256 needs a secret of at least 256 bits; the JWKS URL must be http(s). */

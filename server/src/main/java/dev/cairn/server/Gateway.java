@@ -29,8 +29,8 @@ import dev.cairn.policy.Policy;
 import dev.cairn.pool.PoolManager;
 import dev.cairn.pool.PoolSettings;
 import io.helidon.webserver.WebServer;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +65,12 @@ public final class Gateway implements AutoCloseable {
         LogEncoder.use(config.logFormat());
         ServerLimits postgres = ServerLimits.read(config);
         int maxTotal = postgres.maxTotalConnections(config);
-        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+        // Hikari schedules timers per connection (its max lifetime) here and cancels them when the
+        // connection closes: without remove-on-cancel each cancelled timer stayed queued for 30 min,
+        // so cycling pools grew the queue by one task per connection ever opened.
+        ScheduledThreadPoolExecutor housekeeping = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("cairn-housekeeping").factory());
+        housekeeping.setRemoveOnCancelPolicy(true);
         PoolManager pools = new PoolManager(config.postgres(), new PoolSettings(config.maxConnectionsPerPool(),
                 maxTotal, config.poolAcquireTimeout(), config.statementTimeout(), config.poolIdleTimeout(),
                 config.applicationName(), java.util.Set.of(config.controlDatabase(),
@@ -117,7 +121,7 @@ public final class Gateway implements AutoCloseable {
         Registrar registrar = new Registrar(registry, control, pools, new Deployer(config.deployTimeout()),
                 BundleReader.create(config.bundleLimits()), directory, roles, config.allowedExtensions(),
                 config.maxConnectionsPerPool() / 2, metrics, dataApiSettings, config.readyCopies());
-        CatalogCache catalogs = new CatalogCache(pools);
+        CatalogCache catalogs = new CatalogCache(pools, config.catalogCacheSize());
         // Each database a job migrates holds one connection: a quarter of the budget leaves the rest to traffic.
         JobEngine jobs = new JobEngine(control, registry, registrar, Math.max(1, maxTotal / 4), metrics);
         AdminToken admin = AdminToken.of(config.adminToken());
