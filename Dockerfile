@@ -30,10 +30,10 @@ USER cairn:cairn
 ENV GATEWAY_HOST=0.0.0.0 \
     GATEWAY_PORT=9000 \
     LOG_FORMAT=json \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:+UseG1GC -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 EXPOSE 9000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["java", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", "/app/cairn.jar", "health", "--url", "http://127.0.0.1:9000"]
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "-XX:+UseG1GC", "-jar", "/app/cairn.jar"]
+ENTRYPOINT ["java", "-jar", "/app/cairn.jar"]
 CMD ["serve"]
