@@ -96,9 +96,7 @@ done
 psql_q "SELECT 1" >/dev/null || die "cannot connect to PostgreSQL at $PGUSER@$PGHOST:$PGPORT"
 port_taken "$PORT" && die "port $PORT is in use (set PORT)"
 port_taken "$GQL_PORT" && die "port $GQL_PORT is in use (set GQL_PORT)"
-leftovers="$(psql_q "SELECT string_agg(datname, ' ') FROM pg_database
-                     WHERE datname = '$CONTROL_DB' OR datname LIKE '${PLATFORM}\_%'")"
-[[ -z "$leftovers" ]] || die "databases from an earlier run exist ($leftovers): run bench/data-api.sh cleanup first"
+refuse_leftovers
 (( GQL_WORKERS >= 1 )) || die "GQL_WORKERS must be 1 or more"
 
 # PostGraphile, pinned in bench/data-api/package.json + package-lock.json, into bench/data-api/node_modules.
@@ -115,19 +113,8 @@ want_version="$(node -p "require('$da/package.json').dependencies.postgraphile")
 
 OWN_DATABASES=1
 
-jar="$root/server/target/cairn-server.jar"
-if [[ ! -f "$jar" || -n "$(find "$root/pom.xml" "$root/server/pom.xml" "$root/server/src/main" -newer "$jar" -print -quit)" ]]; then
-  log "building the server"
-  (cd "$root" && JAVA_HOME="$(./cairn java-home)" ./mvnw -q -B -DskipTests package -pl server -am) || die "build failed"
-  touch "$jar"   # as ./cairn does, so that it does not build again
-fi
-
-stamp="$(date +%Y-%m-%d-%H%M)-data-api"
-[[ -e "$bench/results/$stamp.md" ]] && stamp="$(date +%Y-%m-%d-%H%M%S)-data-api"
-REPORT="$bench/results/$stamp.md"
-RAW="$bench/results/$stamp"
-mkdir -p "$RAW"
-log "raw outputs in $RAW"
+new_report -data-api
+build_server
 
 # ---- CPU accounting (as in bench/run.sh) -------------------------------------------------------
 CLK_TCK="$(getconf CLK_TCK)"

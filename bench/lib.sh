@@ -107,6 +107,48 @@ await_200() {
   done
 }
 
+# refuse_leftovers: a run never starts over a control database, platform databases or a platform
+# role it did not make (an earlier run's are dropped with `$BENCH_SCRIPT cleanup`).
+refuse_leftovers() {
+  local leftovers
+  leftovers="$(psql_q "SELECT string_agg(datname, ' ') FROM pg_database
+                       WHERE datname = '$CONTROL_DB' OR datname LIKE '${PLATFORM}\_%'")"
+  [[ -z "$leftovers" ]] || die "databases from an earlier run exist (${leftovers:0:200}…): run $BENCH_SCRIPT cleanup first"
+  [[ -z "$(psql_q "SELECT 1 FROM pg_roles WHERE rolname = 'cairn_$PLATFORM'")" ]] ||
+    die "role cairn_$PLATFORM exists from an earlier run: run $BENCH_SCRIPT cleanup first"
+}
+
+# new_report SUFFIX: sets stamp (YYYY-MM-DD-HHMM<SUFFIX>), REPORT (bench/results/$stamp.md) and RAW
+# (the folder of raw outputs beside it, made now); seconds are added when a report of that minute
+# exists.
+new_report() {
+  stamp="$(date +%Y-%m-%d-%H%M)$1"
+  [[ -e "$bench/results/$stamp.md" ]] && stamp="$(date +%Y-%m-%d-%H%M%S)$1"
+  REPORT="$bench/results/$stamp.md"
+  RAW="$bench/results/$stamp"
+  mkdir -p "$RAW"
+  log "raw outputs in $RAW"
+}
+
+# build_server: sets JAR, the server jar, built first if missing or older than the sources (with the
+# JDK ./cairn runs on). Another build (./mvnw verify) may be rewriting server/target at the same
+# moment, so a failed build is retried; build logs go to $RAW.
+build_server() {
+  local attempt jdk
+  JAR="$root/server/target/cairn-server.jar"
+  for attempt in 1 2 3; do
+    [[ ! -f "$JAR" || -n "$(find "$root/pom.xml" "$root/server/pom.xml" "$root/server/src/main" -newer "$JAR" -print -quit)" ]] || return 0
+    log "building the server (attempt $attempt)"
+    jdk="$(cd "$root" && ./cairn java-home)" || die "no JDK 21+ found for the build"
+    if (cd "$root" && JAVA_HOME="$jdk" ./mvnw -B -q -pl server -am -DskipTests package) >"$RAW/build-$attempt.log" 2>&1; then
+      touch "$JAR"   # as ./cairn does, so that it does not build again
+      return 0
+    fi
+    (( attempt < 3 )) || die "build failed: $(tail -5 "$RAW/build-$attempt.log")"
+    sleep 30
+  done
+}
+
 # start_run ARGS...: what every script does with its arguments. `cleanup` drops what a killed or
 # KEEP=1 run left and exits; anything else is a usage error. Then the traps: the script's own
 # cleanup() on exit, a log line for a failing command, exit codes for Ctrl-C and SIGTERM.

@@ -49,7 +49,6 @@ export PGAPPNAME=cairn-memorybench-harness   # our own psql sessions stay out of
 
 CONTROL_DB=cairn_memorybench
 PLATFORM=memorybench
-PLATFORM_ROLE="cairn_$PLATFORM"         # PLATFORM_ROLES: the role Cairn makes for the platform
 SCHEMA_NAME=tenant
 ADMIN_TOKEN="memorybench-$RANDOM$RANDOM$RANDOM"
 BASE="http://127.0.0.1:$PORT"
@@ -107,33 +106,12 @@ done
 [[ "$EXTRA_PCT" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "EXTRA_PCT must be a number (got '$EXTRA_PCT')"
 psql_q "SELECT 1" >/dev/null || die "cannot connect to PostgreSQL at $PGUSER@$PGHOST:$PGPORT"
 port_taken "$PORT" && die "port $PORT is in use (set PORT)"
-leftovers="$(psql_q "SELECT string_agg(datname, ' ') FROM pg_database
-                     WHERE datname = '$CONTROL_DB' OR datname LIKE '${PLATFORM}\_%'")"
-[[ -z "$leftovers" ]] || die "databases from an earlier run exist (${leftovers:0:200}…): run $BENCH_SCRIPT cleanup first"
-[[ -z "$(psql_q "SELECT 1 FROM pg_roles WHERE rolname = '$PLATFORM_ROLE'")" ]] ||
-  die "role $PLATFORM_ROLE exists from an earlier run: run $BENCH_SCRIPT cleanup first"
+refuse_leftovers
 OWN_DATABASES=1
 
-stamp="$(date +%Y-%m-%d-%H%M)-memory"
-[[ -e "$bench/results/$stamp.md" ]] && stamp="$(date +%Y-%m-%d-%H%M%S)-memory"
-REPORT="$bench/results/$stamp.md"
-RAW="$bench/results/$stamp"
+new_report -memory
 mkdir -p "$RAW/threads"
-log "raw outputs in $RAW"
-
-# The server jar: built if missing or older than the sources. Another build may be rewriting
-# server/target at the same moment, so a failed build is retried.
-jar="$root/server/target/cairn-server.jar"
-needs_build() {
-  [[ ! -f "$jar" ]] || [[ -n "$(find "$root/pom.xml" "$root/server/pom.xml" "$root/server/src/main" -newer "$jar" -print -quit)" ]]
-}
-for attempt in 1 2 3; do
-  needs_build || break
-  log "building the server (attempt $attempt)"
-  (cd "$root" && ./mvnw -B -q -pl server -am -DskipTests package) >"$RAW/build-$attempt.log" 2>&1 && break
-  (( attempt < 3 )) || die "build failed: $(tail -5 "$RAW/build-$attempt.log")"
-  sleep 30
-done
+build_server
 
 # ---- the bundle --------------------------------------------------------------------------------
 # bench/bundle's shape (users table + get_user) with SEED_ROWS rows instead of 10,000: a thousand

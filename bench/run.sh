@@ -74,25 +74,13 @@ done
 [[ -x "$JAVA_HOME/bin/java" ]] || die "no JDK at $JAVA_HOME (set JAVA_HOME_BENCH)"
 psql_q "SELECT 1" >/dev/null || die "cannot connect to PostgreSQL at $PGUSER@$PGHOST:$PGPORT"
 port_taken "$PORT" && die "port $PORT is in use (set PORT)"
-leftovers="$(psql_q "SELECT string_agg(datname, ' ') FROM pg_database
-                     WHERE datname = '$CONTROL_DB' OR datname LIKE '${PLATFORM}\_%'")"
-[[ -z "$leftovers" ]] || die "databases from an earlier run exist ($leftovers): run bench/run.sh cleanup first"
+refuse_leftovers
 OWN_DATABASES=1
 
-jar="$root/server/target/cairn-server.jar"
-if [[ ! -f "$jar" || -n "$(find "$root/pom.xml" "$root/server/pom.xml" "$root/server/src/main" -newer "$jar" -print -quit)" ]]; then
-  log "building the server"
-  (cd "$root" && ./mvnw -q -B -DskipTests package) || die "build failed"
-fi
+new_report ""
+build_server
 had_cds_archive=no
 [[ -f "$root/server/target/cairn.jsa" ]] && had_cds_archive=yes
-
-stamp="$(date +%Y-%m-%d-%H%M)"
-[[ -e "$bench/results/$stamp.md" ]] && stamp="$(date +%Y-%m-%d-%H%M%S)"
-REPORT="$bench/results/$stamp.md"
-RAW="$bench/results/$stamp"
-mkdir -p "$RAW"
-log "raw outputs in $RAW"
 
 # ---- CPU accounting ----------------------------------------------------------------------------
 # Everything runs on the same cores, so each throughput run also records who used the CPU:

@@ -41,7 +41,6 @@ export PGAPPNAME=cairn-fleetbench-harness   # our own psql sessions stay out of 
 
 CONTROL_DB=cairn_fleetbench
 PLATFORM=fleetbench
-PLATFORM_ROLE="cairn_$PLATFORM"         # PLATFORM_ROLES: the role Cairn makes for the platform
 SCHEMA_NAME=tenant
 FLYWAY_APP=cairn-fleetbench-flyway      # application_name of Flyway's connections
 FLYWAY_SCHEMA=flyway_bench              # where Flyway keeps its history table
@@ -83,36 +82,12 @@ done
 [[ "$PACED" =~ ^[0-9]+$ && "$PACED" -le $(( TENANTS - 2 )) ]] || die "PACED must be a number <= TENANTS - 2"
 [[ "$CREATE_RATE" =~ ^[0-9]+$ && "$CREATE_RATE" -ge 1 ]] || die "CREATE_RATE must be a whole number >= 1"
 psql_q "SELECT 1" >/dev/null || die "cannot connect to PostgreSQL at $PGUSER@$PGHOST:$PGPORT"
-if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-  die "port $PORT is in use (set PORT)"
-fi
-leftovers="$(psql_q "SELECT string_agg(datname, ' ') FROM pg_database
-                     WHERE datname = '$CONTROL_DB' OR datname LIKE '${PLATFORM}\_%'")"
-[[ -z "$leftovers" ]] || die "databases from an earlier run exist (${leftovers:0:200}…): run bench/fleet/run.sh cleanup first"
-[[ -z "$(psql_q "SELECT 1 FROM pg_roles WHERE rolname = '$PLATFORM_ROLE'")" ]] ||
-  die "role $PLATFORM_ROLE exists from an earlier run: run bench/fleet/run.sh cleanup first"
+port_taken "$PORT" && die "port $PORT is in use (set PORT)"
+refuse_leftovers
 OWN_DATABASES=1
 
-stamp="$(date +%Y-%m-%d-%H%M)-fleet"
-[[ -e "$bench/results/$stamp.md" ]] && stamp="$(date +%Y-%m-%d-%H%M%S)-fleet"
-REPORT="$bench/results/$stamp.md"
-RAW="$bench/results/$stamp"
-mkdir -p "$RAW"
-log "raw outputs in $RAW"
-
-# The server jar: built if missing or older than the sources. Another build (./mvnw verify) may
-# be rewriting server/target at the same moment, so a failed build is retried.
-jar="$root/server/target/cairn-server.jar"
-needs_build() {
-  [[ ! -f "$jar" ]] || [[ -n "$(find "$root/pom.xml" "$root/server/pom.xml" "$root/server/src/main" -newer "$jar" -print -quit)" ]]
-}
-for attempt in 1 2 3; do
-  needs_build || break
-  log "building the server (attempt $attempt)"
-  (cd "$root" && ./mvnw -B -q -DskipTests package) >"$RAW/build-$attempt.log" 2>&1 && break
-  (( attempt < 3 )) || die "build failed: $(tail -5 "$RAW/build-$attempt.log")"
-  sleep 30
-done
+new_report -fleet
+build_server
 
 # Flyway's class path, from the local Maven repository (downloaded once if missing).
 if [[ "$FLYWAY" == 1 ]]; then
@@ -268,7 +243,6 @@ BG_PID=""
 t_create1="$(now_ms)"
 # The paced phase: one creation at a time, started every 1/CREATE_RATE s (at once when the previous
 # one ran late), as tenants sign up; with ~$BURST_LAST databases on the server already.
-t_paced0="$(now_ms)"
 : >"$RAW/create-paced.txt"
 next_us="$(now_us)"
 for i in $(seq $(( BURST_LAST + 1 )) "$TENANTS"); do
