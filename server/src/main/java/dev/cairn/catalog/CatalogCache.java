@@ -7,9 +7,11 @@ import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,7 +31,7 @@ public final class CatalogCache {
     private final PoolManager pools;
     private final int maxSize;
     private final Map<String, Holder> holders = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicBoolean evicting = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean evicting = new AtomicBoolean();
     private volatile Map<Long, PgType> builtin = Map.of();
 
     private static final class Holder {
@@ -88,7 +90,7 @@ public final class CatalogCache {
         try {
             int excess = holders.size() - maxSize + Math.max(1, maxSize / 10);
             holders.entrySet().stream()
-                    .sorted(java.util.Comparator.comparingLong(e -> e.getValue().usedAt))
+                    .sorted(Comparator.comparingLong(e -> e.getValue().usedAt))
                     .limit(Math.max(0, excess))
                     .map(Map.Entry::getKey).toList()
                     .forEach(holders::remove);

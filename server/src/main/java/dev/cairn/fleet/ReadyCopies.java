@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,7 +59,7 @@ final class ReadyCopies implements AutoCloseable {
     private final Map<Key, AtomicInteger> asked = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Copies being made at once, over all schemas: background work must not crowd out requests. */
-    private final java.util.concurrent.Semaphore making = new java.util.concurrent.Semaphore(2);
+    private final Semaphore making = new Semaphore(2);
 
     ReadyCopies(Registry registry, Provisioner provisioner, int perSchema) {
         this.registry = registry;
@@ -69,7 +71,7 @@ final class ReadyCopies implements AutoCloseable {
      * Inside the caller's control transaction: takes the oldest copy of this template owned by this
      * role, if there is one. The row is gone once the caller commits, and back if it rolls back.
      */
-    Optional<String> claim(Connection c, String template, Optional<Login> owner) throws SQLException {
+    Optional<String> claim(Connection c, Key key) throws SQLException {
         if (perSchema == 0) {
             return Optional.empty();
         }
@@ -78,8 +80,8 @@ final class ReadyCopies implements AutoCloseable {
                     SELECT database FROM ready_copies WHERE template = ? AND owner = ?
                     ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
                 RETURNING database""")) {
-            ps.setString(1, template);
-            ps.setString(2, owner.map(Login::user).orElse(""));
+            ps.setString(1, key.template());
+            ps.setString(2, key.ownerName());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
@@ -105,7 +107,7 @@ final class ReadyCopies implements AutoCloseable {
                     refill(key);
                 } while (asks.decrementAndGet() > 0 && !closed.get());
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             asks.set(0); // closing
         }
     }
@@ -182,22 +184,14 @@ final class ReadyCopies implements AutoCloseable {
         outdated.forEach(this::dropRecorded);
     }
 
-    /** Copies of templates that no longer exist (a clean-up dropped them): dropped too. Returns how many. */
-    int dropOrphaned() {
-        Map<String, String> templates = new java.util.HashMap<>();
-        registry.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT database, template FROM ready_copies");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    templates.put(rs.getString(1), rs.getString(2));
-                }
-            }
-            return null;
-        });
-        List<String> orphaned = templates.entrySet().stream().filter(e -> !provisioner.exists(e.getValue()))
-                .map(Map.Entry::getKey).toList();
-        orphaned.forEach(this::dropRecorded);
-        return orphaned.size();
+    /**
+     * Copies of templates that no longer exist (a clean-up dropped them): dropped too. One query:
+     * {@code pg_database} is shared by every database of the server, as in {@link #forgetVanished}.
+     */
+    void dropOrphaned() {
+        registry.inTransaction(c -> names(c, "SELECT r.database FROM ready_copies r WHERE NOT EXISTS"
+                + " (SELECT 1 FROM pg_catalog.pg_database d WHERE d.datname = r.template)"))
+                .forEach(this::dropRecorded);
     }
 
     /** Deletes the row and drops the database in one control transaction: a failed drop keeps the row. */

@@ -139,7 +139,6 @@ public final class Registrar implements AutoCloseable {
         return registration;
     }
 
-    /** A tenant database from the platform's tenant schema, or else its last deployed bundle. */
     /** Drops the template databases no database and no latest schema version needs (their records stay). */
     public List<String> dropUnusedTemplates() {
         List<String> dropped = templates.dropUnused();
@@ -153,6 +152,7 @@ public final class Registrar implements AutoCloseable {
         readyCopies.close();
     }
 
+    /** A tenant database from the platform's tenant schema, or else its last deployed bundle. */
     public Registration createTenant(String platformName, String tenantId, RequestMeta meta) {
         String platform = Names.platform(platformName);
         Optional<String> tenant = Names.tenant(Optional.ofNullable(tenantId));
@@ -223,9 +223,11 @@ public final class Registrar implements AutoCloseable {
                 Optional<Templates.Template> template = usesTemplate(plan)
                         ? Optional.of(templates.ensure(plan.bundle(), ctx, owner, extensions.of(plan.bundle())))
                         : Optional.empty();
-                Registration created = registry.inTransaction(c -> createAndRecord(c, plan, template, owner, ctx));
-                template.ifPresent(t -> readyCopies.refillLater(new ReadyCopies.Key(t.database(), plan.platform(),
-                        plan.schemaName(), owner)));
+                Optional<ReadyCopies.Key> copies = template.map(t -> new ReadyCopies.Key(t.database(), plan.platform(),
+                        plan.schemaName(), owner));
+                Registration created = registry.inTransaction(c -> createAndRecord(c, plan, template, copies, owner,
+                        ctx));
+                copies.ifPresent(readyCopies::refillLater);
                 return created;
             });
             directory.forget(plan.database());
@@ -240,10 +242,10 @@ public final class Registrar implements AutoCloseable {
 
     /** A ready copy of the template renamed, when there is one; else a new copy (or an empty database). */
     private Provisioner.Creation open(Connection c, String database, Optional<Templates.Template> template,
-                                      Optional<Login> owner) throws SQLException {
-        if (template.isPresent()) {
-            Optional<String> copy = readyCopies.claim(c, template.get().database(), owner);
-            Optional<Provisioner.Creation> renamed = copy.flatMap(name -> provisioner.rename(name, database));
+                                      Optional<ReadyCopies.Key> copies, Optional<Login> owner) throws SQLException {
+        if (copies.isPresent()) {
+            Optional<Provisioner.Creation> renamed = readyCopies.claim(c, copies.get())
+                    .flatMap(name -> provisioner.rename(name, database));
             if (renamed.isPresent()) {
                 return renamed.get();
             }
@@ -256,7 +258,8 @@ public final class Registrar implements AutoCloseable {
      * (a copy of the template, or a fresh deploy), store the version and record the database.
      */
     private Registration createAndRecord(Connection c, Plan plan, Optional<Templates.Template> template,
-                                         Optional<Login> owner, DeployContext ctx) throws SQLException {
+                                         Optional<ReadyCopies.Key> copies, Optional<Login> owner, DeployContext ctx)
+            throws SQLException {
         Locks.CREATE_DATABASE.acquire(c, plan.database());
         if (Registry.database(c, plan.database()).isPresent()) {
             throw Provisioner.alreadyExists(plan.database());
@@ -275,7 +278,7 @@ public final class Registrar implements AutoCloseable {
             Registry.beginCreation(own, plan.database()); // committed now, so that it outlives a crash
             return null;
         });
-        try (Provisioner.Creation creation = open(c, plan.database(), template, owner)) {
+        try (Provisioner.Creation creation = open(c, plan.database(), template, copies, owner)) {
             DeployResult result = template.isPresent() ? template.get().summary() : deployFresh(plan, owner, ctx);
             SchemaVersion version = plan.stored().isPresent() ? plan.stored().get()
                     : Registry.storeVersion(c, plan.platform(), plan.schemaName(), plan.newArchive().orElseThrow(),
