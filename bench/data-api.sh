@@ -137,18 +137,7 @@ cpu_snapshot() {
 }
 
 # ---- the two servers ---------------------------------------------------------------------------
-gateway_env=(
-  DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/postgres"
-  CONTROL_DB="$CONTROL_DB"
-  GATEWAY_PORT="$PORT"
-  ADMIN_TOKEN="$ADMIN_TOKEN"
-  JWT_SECRET="$JWT_SECRET"
-  MAX_TOTAL_CONNECTIONS="$MAX_TOTAL"
-  MAX_CONNECTIONS_PER_POOL="$POOL_SIZE"
-  APPLICATION_NAME="$APP_NAME"
-  LOG_LEVEL="${LOG_LEVEL:-info}"
-  CAIRN_ENV_FILE="$RAW/no-such.env"   # ignore any .env in the worktree
-)
+set_gateway_env JWT_SECRET="$JWT_SECRET" MAX_CONNECTIONS_PER_POOL="$POOL_SIZE"
 
 start_gateway() {
   local t0

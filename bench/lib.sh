@@ -149,6 +149,23 @@ build_server() {
   done
 }
 
+# set_gateway_env EXTRA...: sets the array gateway_env, the environment every script starts
+# `./cairn serve` with: its own control database, port and admin token, the connection cap, the
+# application name its connections are counted by, no .env of the worktree; plus EXTRA (NAME=value).
+set_gateway_env() {
+  gateway_env=(
+    DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/postgres"
+    CONTROL_DB="$CONTROL_DB"
+    GATEWAY_PORT="$PORT"
+    ADMIN_TOKEN="$ADMIN_TOKEN"
+    MAX_TOTAL_CONNECTIONS="$MAX_TOTAL"
+    APPLICATION_NAME="$APP_NAME"
+    LOG_LEVEL="${LOG_LEVEL:-info}"
+    CAIRN_ENV_FILE="$RAW/no-such.env"
+    "$@"
+  )
+}
+
 # start_run ARGS...: what every script does with its arguments. `cleanup` drops what a killed or
 # KEEP=1 run left and exits; anything else is a usage error. Then the traps: the script's own
 # cleanup() on exit, a log line for a failing command, exit codes for Ctrl-C and SIGTERM.

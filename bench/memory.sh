@@ -155,18 +155,7 @@ window() {
 }
 
 # ---- the gateway -------------------------------------------------------------------------------
-gateway_env=(
-  DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/postgres"
-  CONTROL_DB="$CONTROL_DB"
-  GATEWAY_PORT="$PORT"
-  ADMIN_TOKEN="$ADMIN_TOKEN"
-  MAX_TOTAL_CONNECTIONS="$MAX_TOTAL"
-  POOL_IDLE_TIMEOUT_SECS="$POOL_IDLE_SECS"
-  APPLICATION_NAME="$APP_NAME"
-  LOG_LEVEL="$LOG_LEVEL"
-  CAIRN_JAVA_OPTS="$JAVA_OPTS_BENCH"
-  CAIRN_ENV_FILE="$RAW/no-such.env"   # ignore any .env in the worktree
-)
+set_gateway_env POOL_IDLE_TIMEOUT_SECS="$POOL_IDLE_SECS" CAIRN_JAVA_OPTS="$JAVA_OPTS_BENCH"
 
 # The JVM: $! is the launcher, which execs java, so normally GW_PID itself; if something in
 # between did not exec, its java child.

@@ -129,17 +129,7 @@ cpu_per_op() {
 }
 
 # ---- the gateway -------------------------------------------------------------------------------
-gateway_env=(
-  DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/postgres"
-  CONTROL_DB="$CONTROL_DB"
-  GATEWAY_PORT="$PORT"
-  ADMIN_TOKEN="$ADMIN_TOKEN"
-  MAX_TOTAL_CONNECTIONS="$MAX_TOTAL"
-  MAX_CONNECTIONS_PER_POOL="$POOL_SIZE"
-  APPLICATION_NAME="$APP_NAME"
-  LOG_LEVEL="${LOG_LEVEL:-info}"
-  CAIRN_ENV_FILE="$RAW/no-such.env"   # ignore any .env in the worktree
-)
+set_gateway_env MAX_CONNECTIONS_PER_POOL="$POOL_SIZE"
 
 # start_gateway LOG: starts `./cairn serve` and waits for the first 200 from /health.
 # Sets GW_PID and START_MS (process start to that 200, client side).

@@ -139,16 +139,7 @@ window() {
 }
 
 # ---- the gateway -------------------------------------------------------------------------------
-gateway_env=(
-  DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/postgres"
-  CONTROL_DB="$CONTROL_DB"
-  GATEWAY_PORT="$PORT"
-  ADMIN_TOKEN="$ADMIN_TOKEN"
-  MAX_TOTAL_CONNECTIONS="$MAX_TOTAL"
-  APPLICATION_NAME="$APP_NAME"
-  LOG_LEVEL="$LOG_LEVEL"
-  CAIRN_ENV_FILE="$RAW/no-such.env"   # ignore any .env in the worktree
-)
+set_gateway_env
 
 # Starts `./cairn serve` and waits for the first 200 from /health; sets GW_PID and START_MS.
 # Retried: a concurrent build may remove the jar under the launcher's feet.
