@@ -105,16 +105,34 @@ cpu_snapshot() {
   echo "$busy $gw $pg"
 }
 
+# Prints "user_ticks kernel_ticks" of the gateway: about half its CPU is the kernel's (socket
+# writes wake the peer, thread hand-offs), which no change to Cairn's own code can remove.
+gateway_split() {
+  if [[ -n "$GW_PID" && -r "/proc/$GW_PID/stat" ]]; then
+    sed 's/^.*) //' "/proc/$GW_PID/stat" | awk '{ print $12, $13 }'
+  else
+    echo "0 0"
+  fi
+}
+
 # measure NAME COMMAND...: runs COMMAND with stdout in $RAW/NAME.txt and stderr in $RAW/NAME.err,
 # and writes "busy0 gw0 pg0 busy1 gw1 pg1 client_user client_sys wall" to $RAW/NAME.cpu.
 measure() {
   local name="$1"; shift
-  local before after TIMEFORMAT='%U %S %R'
+  local before after split0 TIMEFORMAT='%U %S %R'
+  split0="$(gateway_split)"
   before="$(cpu_snapshot)"
   { time "$@" >"$RAW/$name.txt" 2>"$RAW/$name.err"; } 2>"$RAW/$name.time" ||
     die "$name failed: $(tail -5 "$RAW/$name.err" "$RAW/$name.txt" 2>/dev/null)"
   after="$(cpu_snapshot)"
   echo "$before $after $(tail -1 "$RAW/$name.time")" >"$RAW/$name.cpu"
+  echo "$split0 $(gateway_split)" >"$RAW/$name.gwsplit"
+}
+
+# gateway_split_per_op NAME OPS: prints "user kernel", the gateway's CPU microseconds per operation.
+gateway_split_per_op() {
+  awk -v ops="$2" -v hz="$CLK_TCK" '{ if (ops <= 0) ops = 1
+      printf "%.0f %.0f\n", ($3 - $1) / hz / ops * 1e6, ($4 - $2) / hz / ops * 1e6 }' "$RAW/$1.gwsplit"
 }
 
 # cpu_per_op NAME OPS: prints "gateway postgres client other busy%" — CPU microseconds per
@@ -277,6 +295,7 @@ wrk_non2xx="$(awk '/Non-2xx or 3xx responses/ { print $NF }' "$RAW/wrk.txt")"
 read -r st_parse st_route st_plan st_exec < <(awk '/^server_timing_ms / { print $5, $7, $9, $11 }' "$RAW/wrk.txt") || true
 warm_rps="$(awk '/^Requests\/sec:/ { print $2 }' "$RAW/wrk-warmup.txt")"
 read -r cpu_gw cpu_pg cpu_client cpu_other cpu_busy < <(cpu_per_op wrk "$wrk_requests")
+read -r cpu_gw_user cpu_gw_kernel < <(gateway_split_per_op wrk "$wrk_requests")
 
 # pgbench: tps, mean latency, p50/p99 from the sampled per-transaction logs (column 3, µs).
 declare -A pgb_tps pgb_avg pgb_p50 pgb_p99 pgb_failed pgb_cpu
@@ -371,6 +390,10 @@ for name in pgbench-prepared pgbench-simple pgbench-prepared-tx; do
 done
 cat <<EOF
 
+- The gateway's $cpu_gw µs per /call: $cpu_gw_user µs in user space (Cairn, Helidon, pgjdbc, the
+  JVM) and $cpu_gw_kernel µs in the kernel (socket reads and writes, each write waking the peer,
+  and thread hand-offs). The pgbench client, for comparison, does one write and one read per
+  transaction where the gateway does two of each.
 - Ratios: gateway / pgbench prepared = **$ratio_prepared**, gateway / pgbench simple = **$ratio_simple**,
   gateway / pgbench BEGIN-SELECT-COMMIT = $ratio_tx.
 - wrk: $wrk_requests requests, statuses: $wrk_statuses${wrk_non2xx:+, non-2xx: $wrk_non2xx}; socket errors: $wrk_errors.
