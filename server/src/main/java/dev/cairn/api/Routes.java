@@ -31,7 +31,8 @@ public final class Routes {
         routing.error(CairnException.class, Routes::problem);
         routing.error(Throwable.class, Routes::unexpected);
         RouteTable table = new RouteTable();
-        new HealthRoutes(services.control(), services.pools(), services.version(), services.startedNanos())
+        new HealthRoutes(services.control(), services.pools(), services.version(), services.startedNanos(),
+                services.relay())
                 .register(routing, table);
         new RegisterRoutes(services.registrar(), services.registry(), services.bundleLimits()).register(routing, table);
         new CallRoutes(services.pipeline(), services.maxJsonBytes()).register(routing, table);

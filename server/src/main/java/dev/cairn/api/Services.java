@@ -3,6 +3,7 @@ package dev.cairn.api;
 import dev.cairn.bundle.BundleLimits;
 import dev.cairn.catalog.CatalogCache;
 import dev.cairn.data.Pipeline;
+import dev.cairn.events.Relay;
 import dev.cairn.fleet.DataApiSettingsStore;
 import dev.cairn.fleet.DatabaseLifecycle;
 import dev.cairn.fleet.ControlDatabase;
@@ -26,11 +27,13 @@ import java.time.Duration;
  * @param v1Fleet      v1 {@code /migrate} of a whole platform: its databases, the bundle's variants, one job
  * @param metrics      what {@code /metrics} reports; the access filter counts every request in it
  * @param migrateAllSyncWait how long {@code POST /v2/migrate-all} waits for its job before answering 202
+ * @param relay        the outbox relay to NATS, when {@code NATS_URL} is set
  */
 public record Services(Registrar registrar, Registry registry, ControlDatabase control, Pipeline pipeline, CatalogCache catalogs,
                        JobEngine jobs, V1Fleet v1Fleet, PlatformTokens tokens, PoolManager pools,
                        Authenticator authenticator, Policy policy, NetworkPolicy network, boolean healthPublic,
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos,
                        Metrics metrics, Duration migrateAllSyncWait, DataApiSettingsStore dataApiSettings,
-                       java.util.Optional<String> defaultPlatform, DatabaseLifecycle lifecycle) {
+                       java.util.Optional<String> defaultPlatform, DatabaseLifecycle lifecycle,
+                       java.util.Optional<Relay> relay) {
 }

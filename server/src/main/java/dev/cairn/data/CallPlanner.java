@@ -50,7 +50,8 @@ final class CallPlanner {
         String sql = cache.sql.computeIfAbsent(routine.oid() + "|" + args.shape(routine),
                 k -> render(catalog, routine, args, bound));
         List<ValueWriters.ValueWriter> writers = cache.writers.computeIfAbsent(routine.oid(), oid -> writers(catalog, routine));
-        return new Query(sql, values, writers, mode(routine), new Query.Subject("function", routine.name()));
+        return new Query(sql, values, writers, mode(routine), new Query.Subject("function", routine.name()),
+                !routine.readOnly());
     }
 
     /** What the routine promises: nothing to read, one result, or a set that does or does not write. */

@@ -59,11 +59,12 @@ public final class Pipeline {
     private final DataApiSettingsStore settings;
     private final Policy policy;
     private final Duration retention;
+    private final WriteListener writes;
     private final Set<String> installed = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> swept = new ConcurrentHashMap<>();
 
     public Pipeline(DatabaseDirectory directory, CatalogCache catalogs, PoolManager pools, PlatformRoles roles,
-                    DataApiSettingsStore settings, Policy policy, Duration retention) {
+                    DataApiSettingsStore settings, Policy policy, Duration retention, WriteListener writes) {
         this.directory = directory;
         this.catalogs = catalogs;
         this.pools = pools;
@@ -71,6 +72,7 @@ public final class Pipeline {
         this.settings = settings;
         this.policy = policy;
         this.retention = retention;
+        this.writes = writes;
     }
 
     /** How long idempotency keys are kept (published in the API description). */
@@ -239,7 +241,12 @@ public final class Pipeline {
             if (rows.begun || !stale(call, e)) {
                 throw e;
             }
-            run(replanned(request, call, query).orElseThrow(() -> e), rows);
+            Planned again = replanned(request, call, query).orElseThrow(() -> e);
+            run(again, rows);
+            query = again.query();
+        }
+        if (query.mayWrite()) {
+            writes.called(route.name());
         }
         return new Stages(routed - started, planned - routed, System.nanoTime() - planned);
     }
@@ -391,6 +398,9 @@ public final class Pipeline {
             });
         } catch (SQLException e) {
             throw connectionFailed(name, e);
+        }
+        if (!written.replay()) {
+            writes.written(name);
         }
         sweepLater(route);
         return written;

@@ -13,13 +13,20 @@ import java.util.Optional;
  * @param writers    a JSON writer per result column, as the catalog expects them
  * @param mode       how the statement runs (auto-commit, or in a transaction through a cursor)
  * @param subject    what the statement is about, for its errors
+ * @param mayWrite   whether running it may write (a {@code VOLATILE} function may insert outbox rows
+ *                   of its own, which the events relay then looks for)
  */
 public record Query(String sql, List<Optional<String>> parameters, List<ValueWriter> writers, Mode mode,
-                    Subject subject) {
+                    Subject subject, boolean mayWrite) {
 
     public Query {
         parameters = List.copyOf(parameters);
         writers = List.copyOf(writers);
+    }
+
+    /** A statement that may write exactly when its mode says so. */
+    public Query(String sql, List<Optional<String>> parameters, List<ValueWriter> writers, Mode mode, Subject subject) {
+        this(sql, parameters, writers, mode, subject, mode == Mode.WRITE_SET);
     }
 
     /** How a statement is run, which depends on what it promises about writing. */

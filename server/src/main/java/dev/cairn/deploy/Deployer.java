@@ -1,5 +1,6 @@
 package dev.cairn.deploy;
 
+import dev.cairn.data.Outbox;
 import dev.cairn.bundle.Bundle;
 import dev.cairn.bundle.Folder;
 import dev.cairn.error.CairnException;
@@ -69,6 +70,7 @@ public final class Deployer {
             try {
                 begin(c);
                 Tracking.install(c);
+                Outbox.install(c);
                 MigrateResult result = Migrator.migrate(new Migration(c, options), bundle, desired, ctx);
                 if (options.dryRun()) {
                     c.rollback();
@@ -109,6 +111,7 @@ public final class Deployer {
     private DeployResult fresh(Connection c, Bundle bundle, DeployContext ctx) throws SQLException {
         begin(c);
         Tracking.install(c);
+        Outbox.install(c); // before the functions: a SQL function that inserts events is checked against it
         List<Change> changes = new ArrayList<>();
         StatementRunner runner = new StatementRunner(c);
         int extensions = ExtensionStep.run(c, bundle.in(Folder.EXTENSIONS), changes);

@@ -193,6 +193,12 @@ public final class Registry {
                 + " WHERE d.platform = ? ORDER BY d.tenant NULLS FIRST, d.name", Registry::database, platform);
     }
 
+    /** Every database that is not suspended, of every platform, by name: what the events relay sweeps. */
+    public List<DatabaseRecord> activeDatabases() {
+        return query("SELECT " + DATABASE_COLUMNS + " FROM databases d JOIN schema_versions v ON v.id = d.version_id"
+                + " WHERE d.suspended_at IS NULL ORDER BY d.name", Registry::database);
+    }
+
     /** The databases of one schema of a platform, the one without an id (its canary) first. */
     public List<DatabaseRecord> databases(String platform, String schemaName) {
         return query("SELECT " + DATABASE_COLUMNS + " FROM databases d JOIN schema_versions v ON v.id = d.version_id"

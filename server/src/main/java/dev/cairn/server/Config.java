@@ -1,6 +1,7 @@
 package dev.cairn.server;
 
 import dev.cairn.bundle.BundleLimits;
+import dev.cairn.events.EventSettings;
 import dev.cairn.identity.Cidr;
 import dev.cairn.identity.JwtSettings;
 import dev.cairn.pool.PgServer;
@@ -29,6 +30,7 @@ import java.util.Optional;
  * @param embeddedDataDirectory where the embedded PostgreSQL keeps its data
  * @param readyCopies         tenant databases copied ahead of time per platform and schema, renamed on creation
  * @param catalogCacheSize    databases whose catalog is kept in memory (the least recently used go first)
+ * @param events              the outbox relay to NATS JetStream (off without {@code NATS_URL})
  */
 public record Config(
         PgServer postgres,
@@ -59,7 +61,7 @@ public record Config(
         Optional<String> defaultPlatform,
         Duration idempotencyRetention,
         String embeddedPostgres,
-        Path embeddedDataDirectory, int readyCopies, int catalogCacheSize) {
+        Path embeddedDataDirectory, int readyCopies, int catalogCacheSize, EventSettings events) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -113,7 +115,8 @@ public record Config(
                 env.oneOf("EMBEDDED_PG", List.of("auto", "on", "off")),
                 Path.of(env.string("EMBEDDED_PG_DIR", ".cairn/pg")),
                 env.integer("READY_COPIES", 2, 0, 50),
-                env.integer("CATALOG_CACHE_SIZE", 1000, 1, 1_000_000));
+                env.integer("CATALOG_CACHE_SIZE", 1000, 1, 1_000_000),
+                events(env));
     }
 
     /** The same configuration on another PostgreSQL server (the embedded one, once it runs). */
@@ -122,7 +125,7 @@ public record Config(
                 poolIdleTimeout, poolAcquireTimeout, statementTimeout, deployTimeout, allowedNetworks, trustedProxies,
                 healthPublic, adminToken, logLevel, logFormat, bundleLimits, maxJsonBytes, shutdownGrace,
                 applicationName, platformRoles, allowedExtensions, migrateAllSyncWait, jwt, defaultPlatform,
-                idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies, catalogCacheSize);
+                idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies, catalogCacheSize, events);
     }
 
     /** HS256 needs a secret of at least 256 bits; the JWKS URL must be http(s). */
@@ -193,6 +196,35 @@ public record Config(
             throw Env.bad("LOG_LEVEL", "expected trace, debug, info, warn, error or off, got '" + level + "'");
         }
         return level;
+    }
+
+    private static EventSettings events(Env env) {
+        Optional<String> url = env.get("NATS_URL").map(String::strip).filter(u -> !u.isEmpty());
+        url.ifPresent(u -> {
+            if (!u.matches("(?i)(nats|tls|ws|wss)://.+")) {
+                throw Env.bad("NATS_URL", "use nats://[user:password@]host:port (or tls://, ws://, wss://)");
+            }
+        });
+        String stream = env.string("EVENTS_STREAM", "CAIRN_EVENTS");
+        if (!stream.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw Env.bad("EVENTS_STREAM", "use letters, digits, '_' and '-' (at most 64)");
+        }
+        String prefix = env.string("EVENTS_SUBJECT_PREFIX", "cairn");
+        if (!prefix.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw Env.bad("EVENTS_SUBJECT_PREFIX", "one subject token: letters, digits, '_' and '-'");
+        }
+        Duration maxAge = Duration.ofHours(env.integer("EVENTS_MAX_AGE_HOURS", 24 * 7, 1, 24 * 365 * 10));
+        Duration window = Duration.ofSeconds(env.integer("EVENTS_DUPLICATE_WINDOW_SECS", 120, 1, 7 * 24 * 3600));
+        if (window.compareTo(maxAge) > 0) {
+            throw Env.bad("EVENTS_DUPLICATE_WINDOW_SECS", "longer than EVENTS_MAX_AGE_HOURS: the stream would"
+                    + " forget an event before its id");
+        }
+        return new EventSettings(url, env.get("NATS_CREDS").filter(c -> !c.isBlank()).map(Path::of), stream, prefix,
+                maxAge, window, Duration.ofHours(env.integer("OUTBOX_RETENTION_HOURS", 24, 1, 24 * 365)),
+                Duration.ofMillis(env.integer("EVENTS_SWEEP_MS", 5000, 100, 3_600_000)),
+                Duration.ofSeconds(env.integer("EVENTS_FULL_SWEEP_SECS", 600, 10, 7 * 24 * 3600)),
+                env.integer("EVENTS_RELAY_WORKERS", 4, 1, 64), env.integer("EVENTS_BATCH", 500, 1, 10_000),
+                env.integer("EVENTS_MAX_ATTEMPTS", 10, 1, 1000));
     }
 
     private static Duration atLeast(Duration value, long millis, String name) {

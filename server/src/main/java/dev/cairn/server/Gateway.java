@@ -8,6 +8,9 @@ import dev.cairn.identity.PlatformTokens;
 import dev.cairn.job.JobEngine;
 import dev.cairn.job.V1Fleet;
 import dev.cairn.data.Pipeline;
+import dev.cairn.data.WriteListener;
+import dev.cairn.events.Relay;
+import dev.cairn.events.RelayStatus;
 import dev.cairn.fleet.DataApiSettingsStore;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
@@ -29,6 +32,7 @@ import dev.cairn.policy.Policy;
 import dev.cairn.pool.PoolManager;
 import dev.cairn.pool.PoolSettings;
 import io.helidon.webserver.WebServer;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
@@ -49,10 +53,12 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final JobEngine jobs;
     private final Registrar registrar;
+    private final Optional<Relay> relay;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(WebServer server, PoolManager pools, ScheduledExecutorService housekeeping, JobEngine jobs,
-                    Registrar registrar) {
+                    Registrar registrar, Optional<Relay> relay) {
+        this.relay = relay;
         this.jobs = jobs;
         this.registrar = registrar;
         this.server = server;
@@ -77,30 +83,35 @@ public final class Gateway implements AutoCloseable {
                 config.postgres().maintenanceDatabase())), housekeeping);
         try {
             long limits = System.nanoTime();
-            Services services = services(config, postgres, pools, started, maxTotal);
-            services.jobs().recover();
-            long engines = System.nanoTime();
-            WebServer server = WebServer.builder()
-                    .host(config.host())
-                    .port(config.port())
-                    .shutdownHook(false)
-                    .shutdownGracePeriod(config.shutdownGrace())
-                    .maxPayloadSize(Math.max(config.bundleLimits().maxArchiveBytes() + 1024 * 1024, config.maxJsonBytes()))
-                    .directHandlers(Routes.directHandlers())
-                    .routing(routing -> Routes.configure(routing, services))
-                    .build()
-                    .start();
-            if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
-                throw new CairnException(Problem.of(ErrorCode.INVALID_CONFIGURATION, "cannot listen on "
-                        + config.host() + ":" + config.port() + " (GATEWAY_HOST/GATEWAY_PORT): is the port in use?"));
+            Services services = services(config, postgres, pools, started, maxTotal, housekeeping);
+            try {
+                services.jobs().recover();
+                long engines = System.nanoTime();
+                WebServer server = WebServer.builder()
+                        .host(config.host())
+                        .port(config.port())
+                        .shutdownHook(false)
+                        .shutdownGracePeriod(config.shutdownGrace())
+                        .maxPayloadSize(Math.max(config.bundleLimits().maxArchiveBytes() + 1024 * 1024, config.maxJsonBytes()))
+                        .directHandlers(Routes.directHandlers())
+                        .routing(routing -> Routes.configure(routing, services))
+                        .build()
+                        .start();
+                if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
+                    throw new CairnException(Problem.of(ErrorCode.INVALID_CONFIGURATION, "cannot listen on "
+                            + config.host() + ":" + config.port() + " (GATEWAY_HOST/GATEWAY_PORT): is the port in use?"));
+                }
+                LOG.debug("start-up: connection budget {} ms, control database and engines {} ms, HTTP server {} ms",
+                        (limits - started) / 1_000_000, (engines - limits) / 1_000_000,
+                        (System.nanoTime() - engines) / 1_000_000);
+                LOG.info("Cairn {} ready on http://{}:{} in {} ms (PostgreSQL {}, control database {}, at most {} connections)",
+                        VERSION, config.host(), server.port(), (System.nanoTime() - started) / 1_000_000,
+                        config.postgres().describe(), config.controlDatabase(), maxTotal);
+                return new Gateway(server, pools, housekeeping, services.jobs(), services.registrar(), services.relay());
+            } catch (RuntimeException e) {
+                services.relay().ifPresent(Relay::close);
+                throw e;
             }
-            LOG.debug("start-up: connection budget {} ms, control database and engines {} ms, HTTP server {} ms",
-                    (limits - started) / 1_000_000, (engines - limits) / 1_000_000,
-                    (System.nanoTime() - engines) / 1_000_000);
-            LOG.info("Cairn {} ready on http://{}:{} in {} ms (PostgreSQL {}, control database {}, at most {} connections)",
-                    VERSION, config.host(), server.port(), (System.nanoTime() - started) / 1_000_000,
-                    config.postgres().describe(), config.controlDatabase(), maxTotal);
-            return new Gateway(server, pools, housekeeping, services.jobs(), services.registrar());
         } catch (RuntimeException e) {
             pools.close();
             housekeeping.shutdownNow();
@@ -109,7 +120,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Services services(Config config, ServerLimits postgres, PoolManager pools, long started,
-                                     int maxTotal) {
+                                     int maxTotal, ScheduledExecutorService housekeeping) {
         ControlDatabase control = ControlDatabase.open(pools, config.postgres().maintenanceDatabase(),
                 config.controlDatabase());
         Registry registry = new Registry(control);
@@ -128,14 +139,15 @@ public final class Gateway implements AutoCloseable {
         PlatformTokens tokens = new PlatformTokens(registry);
         V1Fleet v1Fleet = new V1Fleet(registry, registrar, jobs);
         Policy policy = new Policy(admin.enabled());
+        Optional<Relay> relay = Relay.start(config.events(), directory, registry, roles, pools, housekeeping);
         Pipeline pipeline = new Pipeline(directory, catalogs, pools, roles, dataApiSettings, policy,
-                config.idempotencyRetention());
+                config.idempotencyRetention(), relay.<WriteListener>map(r -> r).orElse(WriteListener.NONE));
         return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
                 new Authenticator(admin, tokens, JwtVerifier.of(config.jwt())), policy,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
                 dataApiSettings, config.defaultPlatform(),
-                new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()));
+                new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay);
     }
 
     /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */
@@ -170,6 +182,11 @@ public final class Gateway implements AutoCloseable {
         return pools;
     }
 
+    /** The outbox relay's state, when NATS is configured. */
+    public Optional<RelayStatus> relayStatus() {
+        return relay.map(Relay::status);
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -179,6 +196,7 @@ public final class Gateway implements AutoCloseable {
         server.stop();
         jobs.close();
         registrar.close();
+        relay.ifPresent(Relay::close);
         pools.close();
         housekeeping.shutdownNow();
         LOG.info("stopped");

@@ -30,7 +30,13 @@ public enum Locks {
      * A data-API request under one idempotency key (second key: scope and key). Held inside the
      * written database for the request's transaction: a second request with that key finds it taken.
      */
-    IDEMPOTENCY(0x43A10007);
+    IDEMPOTENCY(0x43A10007),
+    /**
+     * Relaying one database's outbox (second key: 0). Held inside that database for one batch's
+     * transaction: one relay at a time per database, across Cairn instances, so its rows leave in
+     * order.
+     */
+    RELAY(0x43A10008);
 
     private final int namespace;
 

@@ -46,7 +46,12 @@ public final class TestGateway implements AutoCloseable {
      * stops it only: what the instances made is dropped when this one closes.
      */
     public TestGateway sibling() {
-        return new TestGateway(Gateway.start(Config.fromMap(env(controlDatabase, Map.of()))), controlDatabase, false);
+        return sibling(Map.of());
+    }
+
+    /** A sibling with settings of its own (the same ones as this one's, usually). */
+    public TestGateway sibling(Map<String, String> overrides) {
+        return new TestGateway(Gateway.start(Config.fromMap(env(controlDatabase, overrides))), controlDatabase, false);
     }
 
     private static Map<String, String> env(String control, Map<String, String> overrides) {

@@ -1,0 +1,59 @@
+package dev.cairn.events;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.cairn.data.Outbox;
+import dev.cairn.fleet.DatabaseRecord;
+import dev.cairn.fleet.Names;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The body of an event message: the outbox row with the platform and database it came from. The
+ * payload is copied as PostgreSQL wrote it (jsonb text), never parsed and re-encoded.
+ */
+final class EventJson {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private EventJson() {
+    }
+
+    /**
+     * The tenant an event belongs to: the row's own (under row tenancy the main database holds many
+     * tenants), else the database's, else {@code main}.
+     */
+    static String tenant(DatabaseRecord database, Outbox.Event event) {
+        if (event.tenant() != null && !event.tenant().isEmpty()) {
+            return event.tenant();
+        }
+        return database.tenant().orElse(Names.MAIN);
+    }
+
+    static byte[] body(DatabaseRecord database, Outbox.Event event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + event.payload().map(String::length).orElse(0));
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", event.id().toString());
+            g.writeStringField("platform", database.platform());
+            g.writeStringField("tenant", tenant(database, event));
+            g.writeStringField("database", database.name());
+            g.writeStringField("entity", event.aggregateType());
+            g.writeStringField("type", event.type());
+            g.writeStringField("aggregateId", event.aggregateId());
+            g.writeStringField("occurredAt", event.occurredAt().toString());
+            g.writeNumberField("outboxSeq", event.seq());
+            g.writeFieldName("payload");
+            if (event.payload().isPresent()) {
+                g.writeRawValue(event.payload().get());
+            } else {
+                g.writeNull();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

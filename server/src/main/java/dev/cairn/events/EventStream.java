@@ -1,0 +1,158 @@
+package dev.cairn.events;
+
+import dev.cairn.data.Outbox;
+import dev.cairn.fleet.DatabaseRecord;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The JetStream side of the relay: the stream's configuration, and publishing a batch of outbox
+ * rows with each row's id as the message id ({@code Nats-Msg-Id}), so that a row published again
+ * inside the duplicate window (a crash between the ack and the mark) is stored once.
+ */
+final class EventStream {
+
+    /** JetStream's "stream not found". */
+    private static final int STREAM_NOT_FOUND = 10059;
+    private static final Duration ACK_WAIT = Duration.ofSeconds(10);
+
+    /** What happened to one row of a batch. */
+    sealed interface Outcome {
+        UUID id();
+    }
+
+    /** Stored in the stream, or already there ({@code duplicate}: published before, inside the window). */
+    record Stored(UUID id, long sequence, boolean duplicate) implements Outcome {
+    }
+
+    /** Refused for this row alone (too large, refused by the server): counted as a failed attempt. */
+    record Refused(UUID id, String error) implements Outcome {
+    }
+
+    /** Not sent: an earlier row of its aggregate was refused in this batch, and order comes first. */
+    record Held(UUID id) implements Outcome {
+    }
+
+    /** No answer in time: NATS went away; nothing is concluded about the row. */
+    record Unanswered(UUID id) implements Outcome {
+    }
+
+    private final EventSettings settings;
+
+    EventStream(EventSettings settings) {
+        this.settings = settings;
+    }
+
+    String subjects() {
+        return settings.subjectPrefix() + ".>";
+    }
+
+    /** Creates the stream, or brings an existing one to the configured subjects, age and duplicate window. */
+    void ensure(Connection nats) throws IOException, JetStreamApiException {
+        JetStreamManagement jsm = nats.jetStreamManagement();
+        StreamInfo info;
+        try {
+            info = jsm.getStreamInfo(settings.stream());
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+                throw e;
+            }
+            jsm.addStream(StreamConfiguration.builder()
+                    .name(settings.stream())
+                    .subjects(subjects())
+                    .storageType(StorageType.File)
+                    .retentionPolicy(RetentionPolicy.Limits)
+                    .maxAge(settings.maxAge())
+                    .duplicateWindow(settings.duplicateWindow())
+                    .build());
+            return;
+        }
+        StreamConfiguration have = info.getConfiguration();
+        boolean covers = have.getSubjects().contains(subjects());
+        if (covers && have.getMaxAge().equals(settings.maxAge())
+                && have.getDuplicateWindow().equals(settings.duplicateWindow())) {
+            return;
+        }
+        List<String> subjects = new ArrayList<>(have.getSubjects());
+        if (!covers) {
+            subjects.add(subjects());
+        }
+        jsm.updateStream(StreamConfiguration.builder(have).subjects(subjects).maxAge(settings.maxAge())
+                .duplicateWindow(settings.duplicateWindow()).build());
+    }
+
+    /**
+     * Publishes the rows in order without waiting between them, then waits for every ack; one
+     * outcome per row, in the rows' order. A row too large for the server is refused before it is
+     * sent, and so are the later rows of its aggregate in this batch (they wait for it, which keeps
+     * the order per aggregate until it is given up on).
+     */
+    List<Outcome> publish(Connection nats, DatabaseRecord database, List<Outbox.Event> events) throws IOException {
+        JetStream js = nats.jetStream();
+        long maxPayload = nats.getMaxPayload();
+        List<CompletableFuture<PublishAck>> acks = new ArrayList<>(events.size());
+        List<Outcome> early = new ArrayList<>(events.size());
+        java.util.Set<String> held = new java.util.HashSet<>();
+        for (Outbox.Event event : events) {
+            byte[] body = EventJson.body(database, event);
+            String aggregate = event.aggregateType() + "\u0000" + event.aggregateId();
+            if (held.contains(aggregate)) {
+                early.add(new Held(event.id()));
+                acks.add(null);
+            } else if (body.length > maxPayload) {
+                held.add(aggregate);
+                early.add(new Refused(event.id(), "the event is " + body.length + " bytes; the NATS server takes at most "
+                        + maxPayload));
+                acks.add(null);
+            } else {
+                early.add(null);
+                acks.add(js.publishAsync(subject(database, event), body, PublishOptions.builder()
+                        .messageId(event.id().toString()).expectedStream(settings.stream()).build()));
+            }
+        }
+        long deadline = System.nanoTime() + ACK_WAIT.toNanos();
+        List<Outcome> outcomes = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            outcomes.add(early.get(i) != null ? early.get(i) : await(events.get(i).id(), acks.get(i), deadline));
+        }
+        return outcomes;
+    }
+
+    String subject(DatabaseRecord database, Outbox.Event event) {
+        return Subjects.event(settings.subjectPrefix(), database.platform(), EventJson.tenant(database, event),
+                event.aggregateType(), event.type());
+    }
+
+    private static Outcome await(UUID id, CompletableFuture<PublishAck> ack, long deadline) {
+        try {
+            PublishAck done = ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return new Stored(id, done.getSeqno(), done.isDuplicate());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return cause instanceof JetStreamApiException api ? new Refused(id, api.getMessage())
+                    : new Unanswered(id);
+        } catch (TimeoutException e) {
+            return new Unanswered(id);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Unanswered(id);
+        }
+    }
+}
