@@ -26,7 +26,8 @@ final class DocsRoutes {
      * their absence from the table is not a mismatch. If they are registered earlier they are
      * checked like any other.
      */
-    static final Set<MatchedRoute> REGISTERED_ELSEWHERE = Set.of(new MatchedRoute("GET", "/metrics"));
+    static final Set<MatchedRoute> REGISTERED_ELSEWHERE = Set.of(new MatchedRoute("GET", "/metrics"),
+            new MatchedRoute("GET", EventRoutes.PATH)); // the WebSocket endpoint, on the server's WebSocket routing
 
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch",
             "trace");

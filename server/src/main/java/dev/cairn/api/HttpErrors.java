@@ -36,7 +36,8 @@ final class HttpErrors {
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case MIGRATION_FAILED, FUNCTION_DEPLOY_FAILED, IDEMPOTENCY_KEY_REUSED -> 422;
             case QUERY_FAILED -> statusOfSqlState(String.valueOf(problem.fields().getOrDefault("sqlstate", "")));
-            case CONNECTION_FAILED, POOL_EXHAUSTED, ADMIN_DISABLED -> 503;
+            case CONNECTION_FAILED, POOL_EXHAUSTED, ADMIN_DISABLED, EVENTS_UNAVAILABLE -> 503;
+            case TOO_MANY_SUBSCRIPTIONS -> 429;
             case INTERNAL_ERROR, INVALID_CONFIGURATION -> 500;
         };
     }
@@ -69,6 +70,13 @@ final class HttpErrors {
     }
 
     static byte[] body(Problem problem, String requestId) {
+        Map<String, Object> body = fields(problem);
+        body.put("request_id", requestId);
+        return Json.bytes(body);
+    }
+
+    /** The body's fields without the request id, for answers that are not HTTP responses (WebSocket frames). */
+    static Map<String, Object> fields(Problem problem) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", problem.code().wireName());
         body.put("message", problem.message());
@@ -76,8 +84,16 @@ final class HttpErrors {
         if (problem.code() == ErrorCode.QUERY_FAILED && isRetryable(problem)) {
             body.put("retryable", true);
         }
-        body.put("request_id", requestId);
-        return Json.bytes(body);
+        return body;
+    }
+
+    /**
+     * The WebSocket close code for an error that ends a connection: 4000 plus the last two digits
+     * of a 4xx status (401 is 4001), 4500 plus those of a 5xx one (503 is 4503).
+     */
+    static int closeCode(Problem problem) {
+        int status = status(problem);
+        return status < 500 ? 4000 + (status - 400) : 4500 + (status - 500);
     }
 
     static void send(ServerResponse res, Problem problem, String requestId) {

@@ -37,6 +37,10 @@ final class Json {
         });
     }
 
+    static String write(Object value) {
+        return new String(bytes(value), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static byte[] bytes(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);

@@ -6,6 +6,7 @@ import dev.cairn.error.Problem;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -25,7 +26,16 @@ public final class Routes {
     private Routes() {
     }
 
-    public static void configure(HttpRouting.Builder routing, Services services) {
+    /** Every route of the gateway on {@code server}: the HTTP routing and the WebSocket endpoint. */
+    public static void install(WebServerConfig.Builder server, Services services) {
+        EventRoutes events = new EventRoutes(new EventFace(services.pipeline(), services.relay(), services.events(),
+                services.defaultPlatform()), services.authenticator(), services.network());
+        server.directHandlers(directHandlers())
+                .routing(routing -> configure(routing, services, events))
+                .addRouting(events.webSocket());
+    }
+
+    private static void configure(HttpRouting.Builder routing, Services services, EventRoutes events) {
         routing.addFilter(new AccessFilter(services.network(), services.healthPublic(), services.metrics(),
                 services.authenticator(), services.policy()));
         routing.error(CairnException.class, Routes::problem);
@@ -38,6 +48,7 @@ public final class Routes {
         new CallRoutes(services.pipeline(), services.maxJsonBytes()).register(routing, table);
         // The data faces next: Helidon tries routes in order, and the control routes' path patterns
         // below would otherwise be matched (and miss) on every data request.
+        events.register(routing, table); // before /v1/{entity}/{id}, which would take /v1/events/stream
         new EntityRoutes(services.pipeline(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         new DatabaseLifecycleRoutes(services.lifecycle(), services.registrar(), services.registry(),
                 services.maxJsonBytes())
@@ -84,7 +95,7 @@ public final class Routes {
     }
 
     /** JSON bodies for errors Helidon answers itself, before any route runs. */
-    public static DirectHandlers directHandlers() {
+    static DirectHandlers directHandlers() {
         DirectHandler json = (request, event, status, headers, message) -> {
             ErrorCode code = switch (event) {
                 case PAYLOAD_TOO_LARGE -> ErrorCode.PAYLOAD_TOO_LARGE;

@@ -3,6 +3,7 @@ package dev.cairn.api;
 import dev.cairn.bundle.BundleLimits;
 import dev.cairn.catalog.CatalogCache;
 import dev.cairn.data.Pipeline;
+import dev.cairn.events.EventSettings;
 import dev.cairn.events.Relay;
 import dev.cairn.fleet.DataApiSettingsStore;
 import dev.cairn.fleet.DatabaseLifecycle;
@@ -28,6 +29,7 @@ import java.time.Duration;
  * @param metrics      what {@code /metrics} reports; the access filter counts every request in it
  * @param migrateAllSyncWait how long {@code POST /v2/migrate-all} waits for its job before answering 202
  * @param relay        the outbox relay to NATS, when {@code NATS_URL} is set
+ * @param events       event settings (subscription limits among them)
  */
 public record Services(Registrar registrar, Registry registry, ControlDatabase control, Pipeline pipeline, CatalogCache catalogs,
                        JobEngine jobs, V1Fleet v1Fleet, PlatformTokens tokens, PoolManager pools,
@@ -35,5 +37,5 @@ public record Services(Registrar registrar, Registry registry, ControlDatabase c
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos,
                        Metrics metrics, Duration migrateAllSyncWait, DataApiSettingsStore dataApiSettings,
                        java.util.Optional<String> defaultPlatform, DatabaseLifecycle lifecycle,
-                       java.util.Optional<Relay> relay) {
+                       java.util.Optional<Relay> relay, EventSettings events) {
 }

@@ -37,10 +37,12 @@ public final class Outbox {
                 occurred_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
                 published_at   timestamptz,
                 attempts       integer NOT NULL DEFAULT 0,
-                last_error     text
+                last_error     text,
+                stream_seq     bigint
             )""",
             // Tables made before the relay existed: its columns, and any type a function emits.
             "ALTER TABLE cairn.outbox ADD COLUMN IF NOT EXISTS last_error text",
+            "ALTER TABLE cairn.outbox ADD COLUMN IF NOT EXISTS stream_seq bigint",
             "ALTER TABLE cairn.outbox DROP CONSTRAINT IF EXISTS outbox_type_check",
             "ALTER TABLE cairn.outbox ALTER COLUMN tenant SET DEFAULT ''",
             "CREATE INDEX IF NOT EXISTS outbox_unpublished ON cairn.outbox (seq) WHERE published_at IS NULL",
@@ -85,7 +87,7 @@ public final class Outbox {
     static boolean installed(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT to_regclass('cairn.idempotency') IS NOT NULL AND EXISTS (SELECT 1 FROM pg_attribute
-                    WHERE attrelid = to_regclass('cairn.outbox') AND attname = 'last_error' AND NOT attisdropped)""");
+                    WHERE attrelid = to_regclass('cairn.outbox') AND attname = 'stream_seq' AND NOT attisdropped)""");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBoolean(1);
@@ -140,15 +142,34 @@ public final class Outbox {
         }
     }
 
-    /** Marks claimed rows published. */
-    public static void published(Connection c, List<UUID> ids) throws SQLException {
+    /** Marks claimed rows published, each with the stream sequence JetStream stored it under. */
+    public static void published(Connection c, List<UUID> ids, List<Long> sequences) throws SQLException {
         if (ids.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE cairn.outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY (?)")) {
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE cairn.outbox o SET published_at = now(), attempts = o.attempts + 1, stream_seq = v.seq
+                FROM unnest(?::uuid[], ?::bigint[]) AS v(id, seq) WHERE o.id = v.id""")) {
             ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            ps.setArray(2, c.createArrayOf("bigint", sequences.toArray()));
             ps.executeUpdate();
+        }
+    }
+
+    /** The stream sequence an event was published under; empty if unknown (not published, or deleted). */
+    public static java.util.OptionalLong sequenceOf(Connection c, UUID id) throws SQLException {
+        if (!exists(c)) {
+            return java.util.OptionalLong.empty();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT stream_seq FROM cairn.outbox WHERE id = ?")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    long seq = rs.getLong(1);
+                    return rs.wasNull() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(seq);
+                }
+                return java.util.OptionalLong.empty();
+            }
         }
     }
 

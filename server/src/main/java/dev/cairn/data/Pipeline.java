@@ -6,6 +6,7 @@ import dev.cairn.codec.FieldValues;
 import dev.cairn.entity.DataApiSettings;
 import dev.cairn.entity.Entities;
 import dev.cairn.entity.Entity;
+import dev.cairn.identity.Principal;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
@@ -194,6 +195,28 @@ public final class Pipeline {
             }
             case Operation.OnEntity op -> List.of(authorize(request, route, op.entity(), verb(op)));
         };
+    }
+
+    /**
+     * Who may watch an entity's events: whoever may list its rows, under the same settings and
+     * tenancy as the data API. The entity's name as the API (and the outbox) spells it.
+     */
+    public String authorizeEvents(Principal principal, Target target, String entityName) {
+        Route route = resolve(target, false, true);
+        Entities entities = route.data().entities();
+        Entity entity = entities.require(entityName);
+        policy.authorize(() -> principal, new Action.UseData(entities.settings(), entity.name(), DataApiSettings.Verb.LIST));
+        return entity.name();
+    }
+
+    /** The stream sequence of an event of the target's database, to resume after it; empty when unknown. */
+    public java.util.OptionalLong eventSequence(Target target, java.util.UUID event) {
+        Route route = resolve(target, false, true);
+        try (Connection c = pools.connection(route.name(), route.login())) {
+            return Outbox.sequenceOf(c, event);
+        } catch (SQLException e) {
+            throw connectionFailed(route.name(), e);
+        }
     }
 
     private Entity authorize(Request request, Route route, String entityName, DataApiSettings.Verb verb) {

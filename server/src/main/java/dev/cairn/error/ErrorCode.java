@@ -60,6 +60,8 @@ public enum ErrorCode {
     // capacity and availability
     CONNECTION_FAILED("connection_failed"),
     POOL_EXHAUSTED("pool_exhausted"),
+    EVENTS_UNAVAILABLE("events_unavailable"),
+    TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
     INTERNAL_ERROR("internal_error"),
 
     // start-up only: never sent over HTTP, but it is still one stable code

@@ -1,7 +1,6 @@
 package dev.cairn.events;
 
 import dev.cairn.data.Outbox;
-import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.sql.Locks;
 import java.io.IOException;
 import java.sql.Connection;
@@ -30,7 +29,9 @@ final class Drain {
         /** Another relay holds this database. */
         BUSY,
         /** NATS did not answer for some rows: they stay for a later pass. */
-        NATS_TROUBLE
+        NATS_TROUBLE,
+        /** NATS refused some rows: they are tried again after a pause, not at once. */
+        REFUSED
     }
 
     /** How it ended, the rows it published, and how many of those the stream already had (a republish). */
@@ -40,7 +41,7 @@ final class Drain {
     private Drain() {
     }
 
-    static Pass run(Connection c, DatabaseRecord database, EventStream stream, io.nats.client.Connection nats,
+    static Pass run(Connection c, Origin origin, EventStream stream, io.nats.client.Connection nats,
                     EventSettings settings) throws SQLException, IOException {
         int published = 0;
         int duplicates = 0;
@@ -56,19 +57,22 @@ final class Drain {
                     c.commit();
                     return new Pass(Ended.EMPTY, published, duplicates);
                 }
-                Batch batch = Batch.of(stream.publish(nats, database, events));
-                Outbox.published(c, batch.stored);
+                Batch batch = Batch.of(stream.publish(nats, origin, events));
+                Outbox.published(c, batch.stored, batch.sequences);
                 for (EventStream.Refused refused : batch.refused) {
                     Outbox.failed(c, refused.id(), refused.error());
                 }
                 c.commit();
                 published += batch.stored.size();
                 duplicates += batch.duplicates;
-                giveUps(database, events, batch.refused, settings.maxAttempts());
+                giveUps(origin.database(), events, batch.refused, settings.maxAttempts());
                 if (batch.unanswered > 0) {
                     return new Pass(Ended.NATS_TROUBLE, published, duplicates);
                 }
-                if (events.size() < settings.batchSize() && batch.refused.isEmpty()) {
+                if (!batch.refused.isEmpty()) {
+                    return new Pass(Ended.REFUSED, published, duplicates);
+                }
+                if (events.size() < settings.batchSize()) {
                     return new Pass(Ended.EMPTY, published, duplicates);
                 }
             } catch (SQLException | IOException | RuntimeException e) {
@@ -80,9 +84,11 @@ final class Drain {
         }
     }
 
-    private record Batch(List<UUID> stored, int duplicates, List<EventStream.Refused> refused, int unanswered) {
+    private record Batch(List<UUID> stored, List<Long> sequences, int duplicates, List<EventStream.Refused> refused,
+                         int unanswered) {
         static Batch of(List<EventStream.Outcome> outcomes) {
             List<UUID> stored = new ArrayList<>();
+            List<Long> sequences = new ArrayList<>();
             List<EventStream.Refused> refused = new ArrayList<>();
             int unanswered = 0;
             int duplicates = 0;
@@ -90,6 +96,7 @@ final class Drain {
                 switch (outcome) {
                     case EventStream.Stored s -> {
                         stored.add(s.id());
+                        sequences.add(s.sequence());
                         duplicates += s.duplicate() ? 1 : 0;
                     }
                     case EventStream.Refused r -> refused.add(r);
@@ -97,17 +104,17 @@ final class Drain {
                     case EventStream.Held h -> { } // left unpublished: the next batch takes it again
                 }
             }
-            return new Batch(stored, duplicates, refused, unanswered);
+            return new Batch(stored, sequences, duplicates, refused, unanswered);
         }
     }
 
     /** A row that has now failed its last attempt is said once, with why. */
-    private static void giveUps(DatabaseRecord database, List<Outbox.Event> events, List<EventStream.Refused> refused,
+    private static void giveUps(String database, List<Outbox.Event> events, List<EventStream.Refused> refused,
                                 int maxAttempts) {
         for (EventStream.Refused r : refused) {
             events.stream().filter(e -> e.id().equals(r.id()) && e.attempts() + 1 >= maxAttempts).findFirst()
                     .ifPresent(e -> LOG.warn("events: outbox row {} of {} failed {} times and is given up on (kept,"
-                            + " with its last error): {}", e.id(), database.name(), maxAttempts, r.error()));
+                            + " with its last error): {}", e.id(), database, maxAttempts, r.error()));
         }
     }
 

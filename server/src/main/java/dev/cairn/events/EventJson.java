@@ -31,14 +31,20 @@ final class EventJson {
         return database.tenant().orElse(Names.MAIN);
     }
 
-    static byte[] body(DatabaseRecord database, Outbox.Event event) {
+    /** A control-plane event names its platform in the row's tenant column; it has no tenant or database. */
+    static byte[] body(Origin origin, Outbox.Event event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + event.payload().map(String::length).orElse(0));
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("id", event.id().toString());
-            g.writeStringField("platform", database.platform());
-            g.writeStringField("tenant", tenant(database, event));
-            g.writeStringField("database", database.name());
+            if (origin.record().isPresent()) {
+                DatabaseRecord database = origin.record().get();
+                g.writeStringField("platform", database.platform());
+                g.writeStringField("tenant", tenant(database, event));
+                g.writeStringField("database", database.name());
+            } else {
+                g.writeStringField("platform", event.tenant());
+            }
             g.writeStringField("entity", event.aggregateType());
             g.writeStringField("type", event.type());
             g.writeStringField("aggregateId", event.aggregateId());

@@ -21,10 +21,14 @@ import java.util.Optional;
  * @param workers           databases drained at once
  * @param batchSize         rows claimed, published and marked per transaction
  * @param maxAttempts       failed publishes after which a row is given up on (kept, with its last error)
+ * @param maxConnections    event connections (WebSocket or SSE) one principal may hold at once
+ * @param maxSubscriptions  subscriptions one WebSocket connection may hold
+ * @param subscriberBuffer  events waiting to be sent to one subscriber before it is cut off as too slow
  */
 public record EventSettings(Optional<String> natsUrl, Optional<Path> credentials, String stream, String subjectPrefix,
                             Duration maxAge, Duration duplicateWindow, Duration outboxRetention, Duration sweepInterval,
-                            Duration fullSweepInterval, int workers, int batchSize, int maxAttempts) {
+                            Duration fullSweepInterval, int workers, int batchSize, int maxAttempts, int maxConnections,
+                            int maxSubscriptions, int subscriberBuffer) {
 
     public boolean enabled() {
         return natsUrl.isPresent();

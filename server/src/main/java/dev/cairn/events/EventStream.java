@@ -104,14 +104,14 @@ final class EventStream {
      * sent, and so are the later rows of its aggregate in this batch (they wait for it, which keeps
      * the order per aggregate until it is given up on).
      */
-    List<Outcome> publish(Connection nats, DatabaseRecord database, List<Outbox.Event> events) throws IOException {
+    List<Outcome> publish(Connection nats, Origin origin, List<Outbox.Event> events) throws IOException {
         JetStream js = nats.jetStream();
         long maxPayload = nats.getMaxPayload();
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>(events.size());
         List<Outcome> early = new ArrayList<>(events.size());
         java.util.Set<String> held = new java.util.HashSet<>();
         for (Outbox.Event event : events) {
-            byte[] body = EventJson.body(database, event);
+            byte[] body = EventJson.body(origin, event);
             String aggregate = event.aggregateType() + "\u0000" + event.aggregateId();
             if (held.contains(aggregate)) {
                 early.add(new Held(event.id()));
@@ -123,7 +123,7 @@ final class EventStream {
                 acks.add(null);
             } else {
                 early.add(null);
-                acks.add(js.publishAsync(subject(database, event), body, PublishOptions.builder()
+                acks.add(js.publishAsync(subject(origin, event), body, PublishOptions.builder()
                         .messageId(event.id().toString()).expectedStream(settings.stream()).build()));
             }
         }
@@ -135,7 +135,11 @@ final class EventStream {
         return outcomes;
     }
 
-    String subject(DatabaseRecord database, Outbox.Event event) {
+    String subject(Origin origin, Outbox.Event event) {
+        if (origin.control()) {
+            return Subjects.control(settings.subjectPrefix(), event.tenant(), event.aggregateType(), event.type());
+        }
+        DatabaseRecord database = origin.record().orElseThrow();
         return Subjects.event(settings.subjectPrefix(), database.platform(), EventJson.tenant(database, event),
                 event.aggregateType(), event.type());
     }

@@ -45,7 +45,9 @@ public final class Relay implements WriteListener, AutoCloseable {
     private static final int DELETE_BATCH = 1000;
 
     private final EventSettings settings;
+    private final String controlDatabase;
     private final NatsLink link;
+    private final Subscriptions subscriptions;
     private final EventStream stream;
     private final DatabaseDirectory directory;
     private final Registry registry;
@@ -54,6 +56,9 @@ public final class Relay implements WriteListener, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** Databases a worker is draining now, and those woken meanwhile (drained again by the same worker). */
+    private final Set<String> draining = ConcurrentHashMap.newKeySet();
+    private final Set<String> again = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> recent = new ConcurrentHashMap<>();
     private final Map<String, Long> backlog = new ConcurrentHashMap<>();
     private final Map<String, Long> cleaned = new ConcurrentHashMap<>();
@@ -66,8 +71,9 @@ public final class Relay implements WriteListener, AutoCloseable {
     private volatile boolean closed;
 
     private Relay(EventSettings settings, DatabaseDirectory directory, Registry registry, PlatformRoles roles,
-                  PoolManager pools, ScheduledExecutorService scheduler) {
+                  PoolManager pools, ScheduledExecutorService scheduler, String controlDatabase) {
         this.settings = settings;
+        this.controlDatabase = controlDatabase;
         this.stream = new EventStream(settings);
         this.directory = directory;
         this.registry = registry;
@@ -75,18 +81,39 @@ public final class Relay implements WriteListener, AutoCloseable {
         this.pools = pools;
         this.scheduler = scheduler;
         this.link = NatsLink.open(settings, this::connected);
+        this.subscriptions = new Subscriptions(settings, link);
     }
 
     /** The relay, or empty (said once in the log) when no NATS server is configured. */
     public static Optional<Relay> start(EventSettings settings, DatabaseDirectory directory, Registry registry,
-                                        PlatformRoles roles, PoolManager pools, ScheduledExecutorService scheduler) {
+                                        PlatformRoles roles, PoolManager pools, ScheduledExecutorService scheduler,
+                                        String controlDatabase) {
         if (!settings.enabled()) {
             LOG.info("events: no NATS_URL, so no relay: outbox rows are written and kept, and published once one is set");
             return Optional.empty();
         }
-        Relay relay = new Relay(settings, directory, registry, roles, pools, scheduler);
+        Relay relay = new Relay(settings, directory, registry, roles, pools, scheduler, controlDatabase);
+        relay.installControlOutbox();
         relay.begin();
         return Optional.of(relay);
+    }
+
+    /** The control database's outbox, where control-plane events are written (fleet.ControlEvents). */
+    private void installControlOutbox() {
+        try (Connection c = pools.connection(controlDatabase)) {
+            c.setAutoCommit(false);
+            try {
+                Outbox.install(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the control database's outbox: " + e.getMessage(), e);
+        }
     }
 
     private void begin() {
@@ -111,6 +138,11 @@ public final class Relay implements WriteListener, AutoCloseable {
         recent.put(database, System.nanoTime());
     }
 
+    /** Live subscriptions, on this relay's NATS connection. */
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
     /** What {@code /health} says about events. */
     public RelayStatus status() {
         long waiting = backlog.values().stream().mapToLong(Long::longValue).sum();
@@ -121,7 +153,12 @@ public final class Relay implements WriteListener, AutoCloseable {
     // ---- scheduling ----------------------------------------------------------------------------------
 
     private void enqueue(String database) {
-        if (!closed && queued.add(database)) {
+        if (closed) {
+            return;
+        }
+        if (draining.contains(database)) {
+            again.add(database); // the worker on it goes round once more: no second connection, no lock contention
+        } else if (queued.add(database)) {
             queue.add(database);
         }
     }
@@ -144,11 +181,23 @@ public final class Relay implements WriteListener, AutoCloseable {
                 continue;
             }
             queued.remove(database);
+            if (!draining.add(database)) {
+                again.add(database);
+                continue;
+            }
             try {
-                drain(database);
+                do {
+                    again.remove(database);
+                    drain(database);
+                } while (again.contains(database) && !closed);
             } catch (RuntimeException e) {
                 LOG.warn("events: relaying {} failed: {}", database, e.toString());
                 later(database, 5_000);
+            } finally {
+                draining.remove(database);
+                if (again.remove(database)) {
+                    enqueue(database); // woken between the last pass and now
+                }
             }
         }
     }
@@ -168,6 +217,7 @@ public final class Relay implements WriteListener, AutoCloseable {
         long now = System.nanoTime();
         recent.entrySet().removeIf(e -> now - e.getValue() > RECENT_NANOS);
         recent.keySet().forEach(this::enqueue);
+        enqueue(controlDatabase); // control-plane events are written by every kind of control change
     }
 
     private void fullSweepLater() {
@@ -217,19 +267,27 @@ public final class Relay implements WriteListener, AutoCloseable {
     // ---- one database ----------------------------------------------------------------------------------
 
     private void drain(String name) {
-        Optional<DatabaseRecord> found = directory.find(name);
-        if (found.isEmpty() || found.get().suspended()) {
-            recent.remove(name);
-            backlog.remove(name);
-            return;
+        Origin origin;
+        Optional<dev.cairn.pool.Login> login;
+        if (name.equals(controlDatabase)) {
+            origin = Origin.control(name);
+            login = Optional.empty();
+        } else {
+            Optional<DatabaseRecord> found = directory.find(name);
+            if (found.isEmpty() || found.get().suspended()) {
+                recent.remove(name);
+                backlog.remove(name);
+                return;
+            }
+            origin = Origin.of(found.get());
+            login = roles.login(found.get().platform());
         }
-        DatabaseRecord database = found.get();
-        try (Connection c = pools.connection(name, roles.login(database.platform()))) {
+        try (Connection c = pools.connection(name, login)) {
             if (!link.connected() || !ensureStream()) {
                 backlog.put(name, Outbox.pending(c)); // counted for /health; drained when NATS is back
                 return;
             }
-            Drain.Pass pass = Drain.run(c, database, stream, link.connection(), settings);
+            Drain.Pass pass = Drain.run(c, origin, stream, link.connection(), settings);
             published.add(pass.published());
             duplicates.add(pass.duplicates());
             switch (pass.ended()) {
@@ -237,8 +295,10 @@ public final class Relay implements WriteListener, AutoCloseable {
                 case BUSY -> later(name, 100); // another instance is on it; rows it missed are taken after it
                 case NATS_TROUBLE -> {
                     backlog.put(name, Outbox.pending(c));
+                    streamReady.set(false); // a stream deleted under us answers nothing: check it again
                     later(name, 1_000);
                 }
+                case REFUSED -> later(name, 1_000);
             }
             clean(c, name);
         } catch (SQLException | IOException e) {

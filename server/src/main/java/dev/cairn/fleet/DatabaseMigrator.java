@@ -143,6 +143,12 @@ public final class DatabaseMigrator {
             Optional<String> fingerprint = login.isPresent()
                     ? Fingerprints.of(c, login.get().user(), database) : Optional.empty();
             Registry.recordMigrated(c, database, platform, tenant, version, target.checksum(), fingerprint);
+            Map<String, Object> payload = new java.util.LinkedHashMap<>();
+            payload.put("database", database);
+            payload.put("schema", version.schemaName());
+            payload.put("version", version.version());
+            payload.put("result", result);
+            ControlEvents.record(c, platform, "database", database, "migrated", payload);
             return null;
         });
         directory.forget(database);

@@ -248,6 +248,12 @@ public final class Registry {
             ps.setString(7, fingerprint.orElse(null));
             ps.executeUpdate();
         }
+        Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        payload.put("database", name);
+        payload.put("tenant", tenant.orElse(null));
+        payload.put("schema", version.schemaName());
+        payload.put("version", version.version());
+        ControlEvents.record(c, platform, "database", name, "created", payload);
     }
 
     /** The current fingerprints ({@link Fingerprints}) of these databases, by name, for a platform's role. */

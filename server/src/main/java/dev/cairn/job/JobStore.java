@@ -4,6 +4,7 @@ import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.fleet.ControlDatabase;
+import dev.cairn.fleet.ControlEvents;
 import dev.cairn.fleet.RequestMeta;
 import dev.cairn.fleet.Registry;
 import dev.cairn.sql.Locks;
@@ -141,12 +142,17 @@ final class JobStore {
                 start.executeBatch();
                 end.executeBatch();
             }
+            ControlEvents.job(c, id, "progress");
             return null;
         });
     }
 
     void finish(UUID id, String status) {
-        update("UPDATE jobs SET status = ?, finished_at = now() WHERE id = ?", status, id);
+        control.inTransaction(c -> {
+            exec(c, "UPDATE jobs SET status = ?, finished_at = now() WHERE id = ?", status, id);
+            ControlEvents.job(c, id, "finished");
+            return null;
+        });
     }
 
     /** Marks a job interrupted if it is still marked active; true when this call changed it. */

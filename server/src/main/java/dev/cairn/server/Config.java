@@ -224,7 +224,9 @@ public record Config(
                 Duration.ofMillis(env.integer("EVENTS_SWEEP_MS", 5000, 100, 3_600_000)),
                 Duration.ofSeconds(env.integer("EVENTS_FULL_SWEEP_SECS", 600, 10, 7 * 24 * 3600)),
                 env.integer("EVENTS_RELAY_WORKERS", 4, 1, 64), env.integer("EVENTS_BATCH", 500, 1, 10_000),
-                env.integer("EVENTS_MAX_ATTEMPTS", 10, 1, 1000));
+                env.integer("EVENTS_MAX_ATTEMPTS", 10, 1, 1000), env.integer("EVENTS_MAX_CONNECTIONS", 20, 1, 100_000),
+                env.integer("EVENTS_MAX_SUBSCRIPTIONS", 50, 1, 10_000),
+                env.integer("EVENTS_SUBSCRIBER_BUFFER", 1000, 10, 1_000_000));
     }
 
     private static Duration atLeast(Duration value, long millis, String name) {

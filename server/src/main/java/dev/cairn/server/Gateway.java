@@ -93,8 +93,7 @@ public final class Gateway implements AutoCloseable {
                         .shutdownHook(false)
                         .shutdownGracePeriod(config.shutdownGrace())
                         .maxPayloadSize(Math.max(config.bundleLimits().maxArchiveBytes() + 1024 * 1024, config.maxJsonBytes()))
-                        .directHandlers(Routes.directHandlers())
-                        .routing(routing -> Routes.configure(routing, services))
+                        .update(builder -> Routes.install(builder, services))
                         .build()
                         .start();
                 if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
@@ -139,7 +138,8 @@ public final class Gateway implements AutoCloseable {
         PlatformTokens tokens = new PlatformTokens(registry);
         V1Fleet v1Fleet = new V1Fleet(registry, registrar, jobs);
         Policy policy = new Policy(admin.enabled());
-        Optional<Relay> relay = Relay.start(config.events(), directory, registry, roles, pools, housekeeping);
+        Optional<Relay> relay = Relay.start(config.events(), directory, registry, roles, pools, housekeeping,
+                config.controlDatabase());
         Pipeline pipeline = new Pipeline(directory, catalogs, pools, roles, dataApiSettings, policy,
                 config.idempotencyRetention(), relay.<WriteListener>map(r -> r).orElse(WriteListener.NONE));
         return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
@@ -147,7 +147,8 @@ public final class Gateway implements AutoCloseable {
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
                 dataApiSettings, config.defaultPlatform(),
-                new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay);
+                new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay,
+                config.events());
     }
 
     /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */

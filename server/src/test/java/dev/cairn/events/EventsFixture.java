@@ -99,8 +99,13 @@ final class EventsFixture {
         return out;
     }
 
+    /** Data events in the stream (control-plane events, {@code prefix.control.…}, left out). */
     long count() {
-        return TestNats.count(nats, stream);
+        return TestNats.count(nats, stream) == 0 ? 0 : dataEvents().size();
+    }
+
+    List<Event> dataEvents() {
+        return events().stream().filter(e -> !e.subject().startsWith(prefix + ".control.")).toList();
     }
 
     static long unpublished(String database) {

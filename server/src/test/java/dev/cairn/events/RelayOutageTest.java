@@ -42,8 +42,8 @@ class RelayOutageTest {
                 for (int i = 0; i < 10; i++) {
                     create(gateway.http(), platform, "t1", names("during-" + i, 10));
                 }
-                Await.until("the backlog counted", Duration.ofSeconds(10),
-                        () -> health(gateway).path("events").path("backlog").asLong() == 100);
+                Await.until("the backlog counted", Duration.ofSeconds(10), // the rows, and control events
+                        () -> health(gateway).path("events").path("backlog").asLong() >= 100);
                 JsonNode degraded = health(gateway);
                 assertThat(degraded.path("status").asText()).isEqualTo("degraded");
                 assertThat(EventsFixture.unpublished(database)).isEqualTo(100);
@@ -51,7 +51,7 @@ class RelayOutageTest {
                 nats.restart();
                 Await.until("everything delivered", Duration.ofSeconds(20), () -> events.count() == 120
                         && EventsFixture.unpublished(database) == 0);
-                List<String> ids = events.events().stream().map(EventsFixture.Event::msgId).toList();
+                List<String> ids = events.dataEvents().stream().map(EventsFixture.Event::msgId).toList();
                 assertThat(ids).doesNotHaveDuplicates().hasSize(120);
                 assertThat(Set.copyOf(ids)).isEqualTo(Pg.query(database, "SELECT id::text FROM cairn.outbox").stream()
                         .map(r -> r.get(0)).collect(Collectors.toSet()));

@@ -150,6 +150,21 @@ class RelayTest {
     }
 
     @Test
+    void control_plane_events_say_what_happened_to_the_platforms_databases() {
+        register(http, platform, "late");
+        String subject = events.prefix + ".control." + platform + ".database.created";
+        Await.until("the control event published", Duration.ofSeconds(10), () -> events.events().stream()
+                .anyMatch(e -> e.subject().equals(subject)
+                        && e.body().path("payload").path("database").asText().equals(platform + "_late")));
+        EventsFixture.Event created = events.events().stream().filter(e -> e.subject().equals(subject)
+                && e.body().path("payload").path("database").asText().equals(platform + "_late")).findFirst().orElseThrow();
+        assertThat(created.body().path("platform").asText()).isEqualTo(platform);
+        assertThat(created.body().path("payload").path("tenant").asText()).isEqualTo("late");
+        assertThat(created.body().path("payload").path("version").asInt()).isEqualTo(1);
+        assertThat(created.msgId()).isEqualTo(created.body().path("id").asText());
+    }
+
+    @Test
     void a_row_published_again_after_a_crash_before_its_mark_is_stored_once() throws Exception {
         // What a relay killed between JetStream's ack and the mark leaves: rows in the stream, still unpublished.
         UUID one = UUID.randomUUID();

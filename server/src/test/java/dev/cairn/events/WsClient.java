@@ -1,0 +1,144 @@
+package dev.cairn.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.testing.Http;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real WebSocket client of {@code /v1/events} (the JDK's): frames it received, in order, and
+ * the close code. {@code reading = false} makes it a subscriber that never reads.
+ */
+final class WsClient implements AutoCloseable {
+
+    private final BlockingQueue<JsonNode> frames;
+    private final CompletableFuture<Integer> closed;
+    private final WebSocket socket;
+
+    private WsClient(WebSocket socket, BlockingQueue<JsonNode> frames, CompletableFuture<Integer> closed) {
+        this.socket = socket;
+        this.frames = frames;
+        this.closed = closed;
+    }
+
+    static WsClient open(int port, String query, boolean reading, String... headers) {
+        BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        StringBuilder partial = new StringBuilder();
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        WebSocket socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/events" + query),
+                new WebSocket.Listener() {
+                    @Override
+                    public void onOpen(WebSocket ws) {
+                        if (reading) { // a client that never asks for frames gets none, and its socket fills up
+                            ws.request(Long.MAX_VALUE);
+                        }
+                    }
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            try {
+                                frames.add(Http.JSON.readTree(partial.toString()));
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                            partial.setLength(0);
+                        }
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket ws, Throwable error) {
+                        closed.complete(-1);
+                    }
+                }).join();
+        return new WsClient(socket, frames, closed);
+    }
+
+    void send(Map<String, Object> frame) {
+        socket.sendText(Http.write(frame), true).join();
+    }
+
+    /** The next frame, within {@code timeout}; fails when none comes. */
+    JsonNode next(Duration timeout) {
+        try {
+            JsonNode frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("no frame within " + timeout);
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next frame that is not a ping. */
+    JsonNode nextNonPing(Duration timeout) {
+        JsonNode frame = next(timeout);
+        while (frame.path("type").asText().equals("ping")) {
+            frame = next(timeout);
+        }
+        return frame;
+    }
+
+    /** The next {@code n} event frames (pings and acks skipped). */
+    List<JsonNode> events(int n, Duration timeout) {
+        List<JsonNode> out = new ArrayList<>();
+        while (out.size() < n) {
+            JsonNode frame = next(timeout);
+            if (frame.path("type").asText().equals("event")) {
+                out.add(frame);
+            }
+        }
+        return out;
+    }
+
+    /** Frames already received and not yet taken. */
+    List<JsonNode> drain() {
+        List<JsonNode> out = new ArrayList<>();
+        frames.drainTo(out);
+        return out;
+    }
+
+    /** A client made with {@code reading = false} starts reading now. */
+    void startReading() {
+        socket.request(Long.MAX_VALUE);
+    }
+
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
+    int closeCode(Duration timeout) {
+        return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+}
