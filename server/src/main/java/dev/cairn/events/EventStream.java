@@ -124,7 +124,7 @@ final class EventStream {
             } else {
                 early.add(null);
                 acks.add(js.publishAsync(subject(origin, event), body, PublishOptions.builder()
-                        .messageId(event.id().toString()).expectedStream(settings.stream()).build()));
+                        .messageId(event.id().toString()).build())); // the subject is the stream's by construction
             }
         }
         long deadline = System.nanoTime() + ACK_WAIT.toNanos();
