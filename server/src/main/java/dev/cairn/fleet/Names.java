@@ -19,6 +19,8 @@ public final class Names {
     /** PostgreSQL's NAMEDATALEN - 1: longer names would be silently truncated by the server. */
     public static final int MAX_DATABASE_NAME_BYTES = 63;
     public static final String MAIN = "main";
+    /** Not a platform name: the second subject token of control-plane events. */
+    public static final String CONTROL = "control";
     public static final int MAX_PLATFORM_LENGTH = 40;
 
     private static final Pattern UUID = Pattern.compile(
@@ -36,6 +38,9 @@ public final class Names {
         }
         if (name.startsWith("cairn")) {
             throw invalid("platform", raw, "names starting with 'cairn' are reserved for Cairn's own databases");
+        }
+        if (name.equals(CONTROL)) { // event subjects: cairn.control.{platform}… would read as this platform's events
+            throw invalid("platform", raw, "'control' is reserved for Cairn's control-plane events");
         }
         if (name.length() > MAX_PLATFORM_LENGTH) {
             throw invalid("platform", raw, "longer than " + MAX_PLATFORM_LENGTH + " characters");

@@ -101,7 +101,8 @@ final class EventsFixture {
 
     /** Data events in the stream (control-plane events, {@code prefix.control.…}, left out). */
     long count() {
-        return TestNats.count(nats, stream) == 0 ? 0 : dataEvents().size();
+        long all = TestNats.count(nats, stream);
+        return all == 0 ? 0 : all - TestNats.count(nats, stream, prefix + ".control.>");
     }
 
     List<Event> dataEvents() {

@@ -231,6 +231,7 @@ class SubscriptionsTest {
         String last;
         try (SseReader sse = SseReader.open(client, gateway.port(), "/v1/events/stream?entity=items", jwt("t1", "user"),
                 "t1", null)) {
+            create("t2", 2, "other-tenant"); // never seen by t1's stream
             create("t1", 3, "sse");
             List<String[]> got = sse.events(3);
             assertThat(got).extracting(e -> Http.JSON.readTree(e[1]).path("payload").path("name").asText())

@@ -143,10 +143,25 @@ public final class TestNats {
 
     /** How many messages a stream holds; 0 when it does not exist (yet). */
     public static long count(String server, String stream) {
+        return state(server, stream, Optional.empty()).map(io.nats.client.api.StreamState::getMsgCount).orElse(0L);
+    }
+
+    /** How many messages of a stream are on subjects matching {@code filter}; 0 when it does not exist (yet). */
+    public static long count(String server, String stream, String filter) {
+        return state(server, stream, Optional.of(filter))
+                .map(state -> state.getSubjects() == null ? 0L
+                        : state.getSubjects().stream().mapToLong(io.nats.client.api.Subject::getCount).sum())
+                .orElse(0L);
+    }
+
+    private static Optional<io.nats.client.api.StreamState> state(String server, String stream, Optional<String> filter) {
         try (Connection nc = connect(server)) {
-            return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+            var jsm = nc.jetStreamManagement();
+            return Optional.of((filter.isPresent() ? jsm.getStreamInfo(stream,
+                    io.nats.client.api.StreamInfoOptions.filterSubjects(filter.get())) : jsm.getStreamInfo(stream))
+                    .getStreamState());
         } catch (JetStreamApiException e) {
-            return 0;
+            return Optional.empty();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
