@@ -93,6 +93,7 @@ public final class Subscriptions {
         private final Set<String> types;
         private final Sink sink;
         private final Runnable overflow;
+        private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         private volatile boolean closed;
 
         Delivery(JetStreamSubscription sub, Set<String> types, Sink sink, Runnable overflow) {
@@ -132,12 +133,17 @@ public final class Subscriptions {
 
         @Override
         public void start() {
-            Thread.ofVirtual().name("cairn-subscription").start(this::run);
+            if (started.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("cairn-subscription").start(this::run);
+            }
         }
 
         @Override
         public void close() {
             closed = true;
+            if (started.compareAndSet(false, true)) {
+                unsubscribe(); // never started: no thread will; the consumer must not outlive its subscriber
+            }
         }
 
         private void unsubscribe() {
