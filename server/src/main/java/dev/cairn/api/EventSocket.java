@@ -165,6 +165,11 @@ final class EventSocket implements WsListener {
         Subscriptions.Handle handle = face.subscriptions().open(spec, (sequence, event) -> offer(eventFrame(id, event)),
                 this::tooSlow);
         subscriptions.put(id, handle);
+        if (closed) { // the connection ended while this subscription was being made
+            subscriptions.remove(id);
+            handle.close();
+            return;
+        }
         queue(Json.write(Map.of("type", "ack", "id", id)));
         handle.start(); // after the ack: a replay's first event must not overtake it
     }
@@ -226,6 +231,9 @@ final class EventSocket implements WsListener {
                 }
                 String frame = out.poll(1, TimeUnit.SECONDS);
                 if (frame == null && System.nanoTime() - lastSent > PING_NANOS) {
+                    // A protocol ping too: browsers answer it by themselves, and the server counts a
+                    // connection whose client sends nothing as idle (closed after 5 minutes otherwise).
+                    session.ping(io.helidon.common.buffers.BufferData.empty());
                     frame = Json.write(Map.of("type", "ping"));
                 }
                 if (frame != null && closing.isEmpty()) {

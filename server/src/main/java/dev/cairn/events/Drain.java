@@ -72,7 +72,7 @@ final class Drain {
                 if (!batch.refused.isEmpty()) {
                     return new Pass(Ended.REFUSED, published, duplicates);
                 }
-                if (events.size() < settings.batchSize()) {
+                if (events.size() < settings.batchSize() && batch.held == 0) {
                     return new Pass(Ended.EMPTY, published, duplicates);
                 }
             } catch (SQLException | IOException | RuntimeException e) {
@@ -85,13 +85,14 @@ final class Drain {
     }
 
     private record Batch(List<UUID> stored, List<Long> sequences, int duplicates, List<EventStream.Refused> refused,
-                         int unanswered) {
+                         int unanswered, int held) {
         static Batch of(List<EventStream.Outcome> outcomes) {
             List<UUID> stored = new ArrayList<>();
             List<Long> sequences = new ArrayList<>();
             List<EventStream.Refused> refused = new ArrayList<>();
             int unanswered = 0;
             int duplicates = 0;
+            int held = 0;
             for (EventStream.Outcome outcome : outcomes) {
                 switch (outcome) {
                     case EventStream.Stored s -> {
@@ -101,10 +102,10 @@ final class Drain {
                     }
                     case EventStream.Refused r -> refused.add(r);
                     case EventStream.Unanswered u -> unanswered++;
-                    case EventStream.Held h -> { } // left unpublished: the next batch takes it again
+                    case EventStream.Held h -> held++; // left unpublished: a later batch takes it
                 }
             }
-            return new Batch(stored, sequences, duplicates, refused, unanswered);
+            return new Batch(stored, sequences, duplicates, refused, unanswered, held);
         }
     }
 

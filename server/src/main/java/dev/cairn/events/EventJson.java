@@ -21,14 +21,15 @@ final class EventJson {
     }
 
     /**
-     * The tenant an event belongs to: the row's own (under row tenancy the main database holds many
-     * tenants), else the database's, else {@code main}.
+     * The tenant an event belongs to: a tenant's own database's tenant, whatever its rows say (a
+     * function there cannot publish into another tenant's subjects); in a main database, where row
+     * tenancy keeps many tenants, the row's, else {@code main}.
      */
     static String tenant(DatabaseRecord database, Outbox.Event event) {
-        if (event.tenant() != null && !event.tenant().isEmpty()) {
-            return event.tenant();
+        if (database.tenant().isPresent()) {
+            return database.tenant().get();
         }
-        return database.tenant().orElse(Names.MAIN);
+        return event.tenant() != null && !event.tenant().isEmpty() ? event.tenant() : Names.MAIN;
     }
 
     /** A control-plane event names its platform in the row's tenant column; it has no tenant or database. */

@@ -32,6 +32,10 @@ final class EventStream {
     /** JetStream's "stream not found". */
     private static final int STREAM_NOT_FOUND = 10059;
     private static final Duration ACK_WAIT = Duration.ofSeconds(10);
+    /** Room for the message's headers and control line beside the body, under the server's max payload. */
+    private static final int HEADERS_ALLOWANCE = 256;
+    /** Subjects well under the protocol's 4,096-byte control line. */
+    private static final int MAX_SUBJECT = 2048;
 
     /** What happened to one row of a batch. */
     sealed interface Outcome {
@@ -42,11 +46,11 @@ final class EventStream {
     record Stored(UUID id, long sequence, boolean duplicate) implements Outcome {
     }
 
-    /** Refused for this row alone (too large, refused by the server): counted as a failed attempt. */
+    /** Refused for this row alone (too large, a subject too long): counted as a failed attempt. */
     record Refused(UUID id, String error) implements Outcome {
     }
 
-    /** Not sent: an earlier row of its aggregate was refused in this batch, and order comes first. */
+    /** Not sent in this batch: an earlier row of its aggregate is in it; it goes in a later one. */
     record Held(UUID id) implements Outcome {
     }
 
@@ -99,32 +103,42 @@ final class EventStream {
     }
 
     /**
-     * Publishes the rows in order without waiting between them, then waits for every ack; one
-     * outcome per row, in the rows' order. A row too large for the server is refused before it is
-     * sent, and so are the later rows of its aggregate in this batch (they wait for it, which keeps
-     * the order per aggregate until it is given up on).
+     * Publishes the rows without waiting between them, then waits for every ack; one outcome per
+     * row, in the rows' order. At most one row per aggregate is sent in a batch: a later row of an
+     * aggregate is {@link Held} until the earlier one was acked and marked, so a row lost or refused
+     * in flight can never be overtaken by the next one of its aggregate (order per aggregate across
+     * NATS outages, not only within a batch). A row the client library would refuse (too large with
+     * its headers, a subject over the protocol's line limit) is refused here, before anything is sent.
      */
     List<Outcome> publish(Connection nats, Origin origin, List<Outbox.Event> events) throws IOException {
         JetStream js = nats.jetStream();
         long maxPayload = nats.getMaxPayload();
         List<CompletableFuture<PublishAck>> acks = new ArrayList<>(events.size());
         List<Outcome> early = new ArrayList<>(events.size());
-        java.util.Set<String> held = new java.util.HashSet<>();
+        java.util.Set<String> taken = new java.util.HashSet<>();
         for (Outbox.Event event : events) {
-            byte[] body = EventJson.body(origin, event);
+            acks.add(null);
             String aggregate = event.aggregateType() + "\u0000" + event.aggregateId();
-            if (held.contains(aggregate)) {
+            if (!taken.add(aggregate)) {
                 early.add(new Held(event.id()));
-                acks.add(null);
-            } else if (body.length > maxPayload) {
-                held.add(aggregate);
-                early.add(new Refused(event.id(), "the event is " + body.length + " bytes; the NATS server takes at most "
-                        + maxPayload));
-                acks.add(null);
+                continue;
+            }
+            byte[] body = EventJson.body(origin, event);
+            String subject = subject(origin, event);
+            if (body.length + HEADERS_ALLOWANCE > maxPayload) {
+                early.add(new Refused(event.id(), "the event is " + body.length + " bytes with its headers about "
+                        + (body.length + HEADERS_ALLOWANCE) + "; the NATS server takes at most " + maxPayload));
+            } else if (subject.length() > MAX_SUBJECT) {
+                early.add(new Refused(event.id(), "its subject is " + subject.length() + " characters (names are"
+                        + " escaped %XX per byte); at most " + MAX_SUBJECT));
             } else {
-                early.add(null);
-                acks.add(js.publishAsync(subject(origin, event), body, PublishOptions.builder()
-                        .messageId(event.id().toString()).build())); // the subject is the stream's by construction
+                try {
+                    acks.set(acks.size() - 1, js.publishAsync(subject, body, PublishOptions.builder()
+                            .messageId(event.id().toString()).build())); // the subject is the stream's by construction
+                    early.add(null);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    early.add(new Refused(event.id(), "the NATS client refused it: " + e.getMessage()));
+                }
             }
         }
         long deadline = System.nanoTime() + ACK_WAIT.toNanos();
@@ -149,9 +163,9 @@ final class EventStream {
             PublishAck done = ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return new Stored(id, done.getSeqno(), done.isDuplicate());
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            return cause instanceof JetStreamApiException api ? new Refused(id, api.getMessage())
-                    : new Unanswered(id);
+            // The server refused it (storage full, limits): a state of the server, not of the row, so it
+            // costs no attempt; the row is sent again on the next pass.
+            return new Unanswered(id);
         } catch (TimeoutException e) {
             return new Unanswered(id);
         } catch (InterruptedException e) {

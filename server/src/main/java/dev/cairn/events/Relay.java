@@ -157,8 +157,13 @@ public final class Relay implements WriteListener, AutoCloseable {
             return;
         }
         if (draining.contains(database)) {
-            again.add(database); // the worker on it goes round once more: no second connection, no lock contention
-        } else if (queued.add(database)) {
+            // The worker on it queues it again when its pass ends: no second connection, no lock contention.
+            again.add(database);
+            if (draining.contains(database) || !again.remove(database)) {
+                return; // still draining (it will see the mark), or its worker already took the mark and queued it
+            }
+        }
+        if (queued.add(database)) {
             queue.add(database);
         }
     }
@@ -186,17 +191,14 @@ public final class Relay implements WriteListener, AutoCloseable {
                 continue;
             }
             try {
-                do {
-                    again.remove(database);
-                    drain(database);
-                } while (again.contains(database) && !closed);
+                drain(database);
             } catch (RuntimeException e) {
                 LOG.warn("events: relaying {} failed: {}", database, e.toString());
                 later(database, 5_000);
             } finally {
                 draining.remove(database);
                 if (again.remove(database)) {
-                    enqueue(database); // woken between the last pass and now
+                    enqueue(database); // woken during the pass: to the back of the queue, so busy databases take turns
                 }
             }
         }

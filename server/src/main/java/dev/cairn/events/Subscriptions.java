@@ -124,7 +124,11 @@ public final class Subscriptions {
                 Thread.currentThread().interrupt();
             } catch (IOException | IllegalStateException e) {
                 if (!closed) {
+                    // A message that is not an event, or a consumer gone: end the subscriber's connection
+                    // rather than leave it open and silent; it resumes with `since`.
                     LOG.debug("events: a subscription ended: {}", e.toString());
+                    closed = true;
+                    overflow.run();
                 }
             } finally {
                 unsubscribe();
