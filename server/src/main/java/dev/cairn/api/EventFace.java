@@ -75,6 +75,22 @@ final class EventFace {
                 "names no published event of this tenant (older than OUTBOX_RETENTION_HOURS?): resume by sequence")));
     }
 
+    /** How long an event waits for room in a subscriber's buffer before the subscriber is too slow. */
+    static final long SLOW_GRACE_MILLIS = 2000;
+
+    /**
+     * Queues an event for a subscriber (WebSocket or SSE), waiting {@link #SLOW_GRACE_MILLIS} for
+     * room; false when there was none: the subscriber is too slow.
+     */
+    static <T> boolean offer(java.util.concurrent.BlockingQueue<T> out, T event) {
+        try {
+            return out.offer(event, SLOW_GRACE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     static Set<String> types(JsonNode types) {
         Set<String> out = new LinkedHashSet<>();
         if (types == null || types.isMissingNode() || types.isNull()) {

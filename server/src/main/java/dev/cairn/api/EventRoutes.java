@@ -48,16 +48,6 @@ final class EventRoutes {
         return WsRouting.builder().endpoint(PATH, () -> new EventSocket(face, authenticator, network));
     }
 
-    /** As for WebSocket subscribers: a little wait for room, then the subscriber is too slow. */
-    private static boolean offer(ArrayBlockingQueue<SseEvent> out, SseEvent event) {
-        try {
-            return out.offer(event, EventSocket.SLOW_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     private void stream(ServerRequest req, ServerResponse res) {
         Principal principal = RequestIdentity.of(req).principal();
         DataScope scope = DataScope.resolve(principal, req.headers().first(HeaderNames.create("x-platform")),
@@ -79,7 +69,7 @@ final class EventRoutes {
         AtomicBoolean tooSlow = new AtomicBoolean();
         Subscriptions.Handle handle;
         try {
-            handle = face.subscriptions().open(spec, (sequence, event) -> offer(out, SseEvent.builder()
+            handle = face.subscriptions().open(spec, (sequence, event) -> EventFace.offer(out, SseEvent.builder()
                     .id(Long.toString(sequence)).name("event").data(event.toString()).build()), () -> tooSlow.set(true));
         } catch (CairnException e) {
             release.run();

@@ -36,14 +36,13 @@ import org.slf4j.LoggerFactory;
  * closed with a code from the error's status (4001 unauthorized, 4003 forbidden, 4029 too many).
  * Frames out go through one bounded queue and one sender thread, the only one that writes to the
  * socket (Helidon's WebSocket writer is not thread-safe). A subscriber whose queue stays full for
- * {@link #SLOW_GRACE_MILLIS} is cut off with 4008; each subscription waits on its own thread, so
+ * {@link EventFace#SLOW_GRACE_MILLIS} is cut off with 4008; each subscription waits on its own thread, so
  * no one else waits for it.
  */
 final class EventSocket implements WsListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventSocket.class);
     static final int TOO_SLOW = 4008;
-    static final long SLOW_GRACE_MILLIS = 2000;
     private static final long PING_NANOS = TimeUnit.SECONDS.toNanos(25);
 
     private final EventFace face;
@@ -208,12 +207,7 @@ final class EventSocket implements WsListener {
 
     /** Queues an event, waiting a little for room; false when there was none (the subscriber is too slow). */
     private boolean offer(String frame) {
-        try {
-            return !closed && out.offer(frame, SLOW_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return !closed && EventFace.offer(out, frame);
     }
 
     private void tooSlow() {

@@ -3,10 +3,12 @@ package dev.cairn.events;
 import dev.cairn.data.Outbox;
 import dev.cairn.data.WriteListener;
 import dev.cairn.error.CairnException;
+import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.fleet.DatabaseDirectory;
 import dev.cairn.fleet.DatabaseRecord;
 import dev.cairn.fleet.PlatformRoles;
 import dev.cairn.fleet.Registry;
+import dev.cairn.pool.Login;
 import dev.cairn.pool.PoolManager;
 import java.io.IOException;
 import java.sql.Connection;
@@ -73,7 +75,7 @@ public final class Relay implements WriteListener, AutoCloseable {
     private Relay(EventSettings settings, DatabaseDirectory directory, Registry registry, PlatformRoles roles,
                   PoolManager pools, ScheduledExecutorService scheduler, String controlDatabase) {
         this.settings = settings;
-        this.controlDatabase = controlDatabase;
+        this.controlDatabase = controlDatabase; // drained like any database, its rows being control-plane events
         this.stream = new EventStream(settings);
         this.directory = directory;
         this.registry = registry;
@@ -87,33 +89,23 @@ public final class Relay implements WriteListener, AutoCloseable {
     /** The relay, or empty (said once in the log) when no NATS server is configured. */
     public static Optional<Relay> start(EventSettings settings, DatabaseDirectory directory, Registry registry,
                                         PlatformRoles roles, PoolManager pools, ScheduledExecutorService scheduler,
-                                        String controlDatabase) {
+                                        ControlDatabase control) {
         if (!settings.enabled()) {
             LOG.info("events: no NATS_URL, so no relay: outbox rows are written and kept, and published once one is set");
             return Optional.empty();
         }
-        Relay relay = new Relay(settings, directory, registry, roles, pools, scheduler, controlDatabase);
-        relay.installControlOutbox();
+        Relay relay = new Relay(settings, directory, registry, roles, pools, scheduler, control.name());
+        relay.installControlOutbox(control);
         relay.begin();
         return Optional.of(relay);
     }
 
     /** The control database's outbox, where control-plane events are written (fleet.ControlEvents). */
-    private void installControlOutbox() {
-        try (Connection c = pools.connection(controlDatabase)) {
-            c.setAutoCommit(false);
-            try {
-                Outbox.install(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the control database's outbox: " + e.getMessage(), e);
-        }
+    private void installControlOutbox(ControlDatabase control) {
+        control.inTransaction(c -> {
+            Outbox.install(c);
+            return null;
+        });
     }
 
     private void begin() {
@@ -270,7 +262,7 @@ public final class Relay implements WriteListener, AutoCloseable {
 
     private void drain(String name) {
         Origin origin;
-        Optional<dev.cairn.pool.Login> login;
+        Optional<Login> login;
         if (name.equals(controlDatabase)) {
             origin = Origin.control(name);
             login = Optional.empty();

@@ -138,8 +138,7 @@ public final class Gateway implements AutoCloseable {
         PlatformTokens tokens = new PlatformTokens(registry);
         V1Fleet v1Fleet = new V1Fleet(registry, registrar, jobs);
         Policy policy = new Policy(admin.enabled());
-        Optional<Relay> relay = Relay.start(config.events(), directory, registry, roles, pools, housekeeping,
-                config.controlDatabase());
+        Optional<Relay> relay = Relay.start(config.events(), directory, registry, roles, pools, housekeeping, control);
         Pipeline pipeline = new Pipeline(directory, catalogs, pools, roles, dataApiSettings, policy,
                 config.idempotencyRetention(), relay.<WriteListener>map(r -> r).orElse(WriteListener.NONE));
         return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
