@@ -34,8 +34,6 @@ import java.util.Optional;
  */
 final class EntityRoutes {
 
-    private static final HeaderName PLATFORM = HeaderNames.create("x-platform");
-    private static final HeaderName TENANT = HeaderNames.create("x-tenant-id");
     private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("Idempotency-Key");
     private static final HeaderName REPLAY = HeaderNames.create("x-idempotent-replay");
 
@@ -126,7 +124,7 @@ final class EntityRoutes {
             throw invalid("ops", "a transaction is {ops: [{op: \"create\"|\"update\"|\"delete\", entity, args}]}"
                     + " with at least one op");
         }
-        List<Operation.OnEntity> list = new ArrayList<>();
+        List<Operation> list = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             JsonNode op = ops.get(i);
             String at = "ops[" + i + "]";
@@ -262,10 +260,7 @@ final class EntityRoutes {
     // ---- request pieces ------------------------------------------------------------------------------
 
     private DataScope scope(ServerRequest req) {
-        DataScope scope = DataScope.resolve(RequestIdentity.of(req).principal(), req.headers().first(PLATFORM),
-                req.headers().first(TENANT), defaultPlatform);
-        AccessFilter.subject(scope.platform(), Optional.of(scope.tenant()));
-        return scope;
+        return DataScopes.of(req, defaultPlatform);
     }
 
     private static Target target(DataScope scope) {

@@ -50,8 +50,7 @@ final class EventRoutes {
 
     private void stream(ServerRequest req, ServerResponse res) {
         Principal principal = RequestIdentity.of(req).principal();
-        DataScope scope = DataScope.resolve(principal, req.headers().first(HeaderNames.create("x-platform")),
-                req.headers().first(HeaderNames.create("x-tenant-id")), face.defaultPlatform);
+        DataScope scope = DataScopes.of(req, face.defaultPlatform);
         String entity = req.query().first("entity").asOptional().filter(e -> !e.isBlank())
                 .orElseThrow(() -> EventFace.invalid("entity", "the name of an entity of the data API (?entity=…)"));
         var types = EventFace.types(req.query().first("types").asOptional().map(t -> {

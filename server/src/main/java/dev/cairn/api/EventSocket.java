@@ -74,8 +74,8 @@ final class EventSocket implements WsListener {
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
         authorization = headers.first(HeaderNames.AUTHORIZATION)
                 .or(() -> query(prologue, "access_token").map(token -> "Bearer " + token));
-        platform = headers.first(HeaderNames.create("x-platform")).or(() -> query(prologue, "platform"));
-        tenant = headers.first(HeaderNames.create("x-tenant-id")).or(() -> query(prologue, "tenant"));
+        platform = headers.first(DataScopes.PLATFORM).or(() -> query(prologue, "platform"));
+        tenant = headers.first(DataScopes.TENANT).or(() -> query(prologue, "tenant"));
         forwardedFor = headers.all(HeaderNames.X_FORWARDED_FOR, List::of);
         return Optional.empty();
     }

@@ -49,6 +49,8 @@ public final class Routes {
         // The data faces next: Helidon tries routes in order, and the control routes' path patterns
         // below would otherwise be matched (and miss) on every data request.
         events.register(routing, table); // before /v1/{entity}/{id}, which would take /v1/events/stream
+        new GraphqlRoutes(services.graphql(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
+        GraphiQL.assets(routing, table);
         new EntityRoutes(services.pipeline(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         new DatabaseLifecycleRoutes(services.lifecycle(), services.registrar(), services.registry(),
                 services.maxJsonBytes())

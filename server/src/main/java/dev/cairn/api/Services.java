@@ -37,5 +37,6 @@ public record Services(Registrar registrar, Registry registry, ControlDatabase c
                        BundleLimits bundleLimits, long maxJsonBytes, String version, long startedNanos,
                        Metrics metrics, Duration migrateAllSyncWait, DataApiSettingsStore dataApiSettings,
                        java.util.Optional<String> defaultPlatform, DatabaseLifecycle lifecycle,
-                       java.util.Optional<Relay> relay, EventSettings events) {
+                       java.util.Optional<Relay> relay, EventSettings events,
+                       dev.cairn.graphql.GraphqlExecutor graphql) {
 }

@@ -55,16 +55,14 @@ final class EntityPlanner {
     // ---- reads ---------------------------------------------------------------------------------------
 
     static ListPlan list(Entity entity, ListArgs args, Scope scope) {
-        List<Entity.Field> fields = select(entity, args.select());
-        List<Entity.Relation> includes = include(entity, args.include());
+        Shape shape = Shape.of(entity, args.select(), args.include(), scope.entities());
         List<Order> order = orderBy(entity, args.orderBy());
         SqlText filter = new SqlText();
         tenantFilter(filter, entity, scope);
         new Where(entity, ALIAS, scope.values()).compile(args.where())
                 .ifPresent(w -> filter.add(filter.isEmpty() ? " WHERE " : " AND ").append(w));
         SqlText page = new SqlText().add("SELECT ")
-                .append(RowJson.object(entity, ALIAS, fields, withId(entity, args.select()), includes, scope.entities(),
-                        Optional.of(scope.tenant())))
+                .append(RowJson.object(entity, ALIAS, shape, scope))
                 .add(" AS row");
         for (int i = 0; i < order.size(); i++) {
             page.add(", (").column(ALIAS, order.get(i).column().name()).add(")::text AS c" + i);
@@ -72,7 +70,7 @@ final class EntityPlanner {
         page.add(" FROM ").table(entity.table().schema(), entity.table().name()).add(" " + ALIAS).append(filter);
         args.cursor().ifPresent(token -> page.add(filter.isEmpty() ? " WHERE " : " AND ")
                 .append(keyset(order, Cursor.decode(token, order.size()))));
-        orderClause(page, order);
+        orderClause(page, ALIAS, order);
         page.add(" LIMIT ").bind(Integer.toString(args.take() + 1)).add(" OFFSET ").bind(Long.toString(args.skip()));
         List<ValueWriter> writers = new ArrayList<>();
         writers.add(RAW);
@@ -91,8 +89,8 @@ final class EntityPlanner {
 
     static Query get(Entity entity, String rawId, ListArgs args, Scope scope) {
         SqlText s = new SqlText().add("SELECT ")
-                .append(RowJson.object(entity, ALIAS, select(entity, args.select()), withId(entity, args.select()),
-                        include(entity, args.include()), scope.entities(), Optional.of(scope.tenant())))
+                .append(RowJson.object(entity, ALIAS, Shape.of(entity, args.select(), args.include(), scope.entities()),
+                        scope))
                 .add(" FROM ").table(entity.table().schema(), entity.table().name()).add(" " + ALIAS);
         byId(s, entity, rawId, scope);
         return new Query(s.sql(), s.parameters(), List.of(RAW), Query.Mode.SINGLE, subject(entity));
@@ -180,7 +178,7 @@ final class EntityPlanner {
 
     // ---- writes --------------------------------------------------------------------------------------
 
-    static Query create(Entity entity, JsonNode data, Scope scope) {
+    static Query create(Entity entity, JsonNode data, Operation.Returning returning, Scope scope) {
         writable(entity);
         List<JsonNode> rows = new ArrayList<>();
         if (data != null && data.isArray()) {
@@ -220,10 +218,10 @@ final class EntityPlanner {
             s.add(")");
         }
         s.add(" RETURNING *)");
-        return written(s, entity, scope, "created");
+        return written(s, entity, scope, "created", returning);
     }
 
-    static Query update(Entity entity, String rawId, JsonNode data, Scope scope) {
+    static Query update(Entity entity, String rawId, JsonNode data, Operation.Returning returning, Scope scope) {
         writable(entity);
         Map<Tables.Column, Optional<String>> row = fields(entity, data, scope, "");
         entity.tenant().ifPresent(row::remove); // equal to the request's tenant (else fields() refused it): no change
@@ -241,29 +239,35 @@ final class EntityPlanner {
         }
         byId(s, entity, rawId, scope);
         s.add(" RETURNING " + ALIAS + ".*)");
-        return written(s, entity, scope, "updated");
+        return written(s, entity, scope, "updated", returning);
     }
 
-    static Query delete(Entity entity, String rawId, Scope scope) {
+    static Query delete(Entity entity, String rawId, Operation.Returning returning, Scope scope) {
         writable(entity);
         SqlText s = new SqlText().add("WITH w AS (DELETE FROM ").table(entity.table().schema(), entity.table().name())
                 .add(" AS " + ALIAS);
         byId(s, entity, rawId, scope);
         s.add(" RETURNING " + ALIAS + ".*)");
-        return written(s, entity, scope, "deleted");
+        return written(s, entity, scope, "deleted", returning);
     }
 
     /**
      * The statement's rows as JSON, and one outbox row each in the same statement (so in the same
      * transaction): the entity, the row's id as the API shows it, what happened, the row (before
-     * the change for a delete), the tenant.
+     * the change for a delete), the tenant. The answer is the row, or the row shaped as the write
+     * asked (the outbox always holds the whole row).
      */
-    private static Query written(SqlText effect, Entity entity, Scope scope, String type) {
+    private static Query written(SqlText effect, Entity entity, Scope scope, String type, Operation.Returning returning) {
         SqlText s = effect.add(", j AS (SELECT ").append(RowJson.object(entity, "w")).add(" AS row, ");
         RowJson.id(s, entity, "w");
-        s.add(" AS id FROM w), o AS (INSERT INTO cairn.outbox (aggregate_type, aggregate_id, type, payload, tenant)"
+        s.add(" AS id");
+        if (!returning.isAll()) {
+            s.add(", ").append(RowJson.object(entity, "w", Shape.of(entity, returning.select(), returning.include(),
+                    scope.entities()), scope)).add(" AS shaped");
+        }
+        s.add(" FROM w), o AS (INSERT INTO cairn.outbox (aggregate_type, aggregate_id, type, payload, tenant)"
                 + " SELECT ").bind(entity.name()).add(", j.id, '" + type + "', j.row::jsonb, ").bind(scope.tenant())
-                .add(" FROM j) SELECT j.row FROM j");
+                .add(returning.isAll() ? " FROM j) SELECT j.row FROM j" : " FROM j) SELECT j.shaped FROM j");
         return new Query(s.sql(), s.parameters(), List.of(RAW), Query.Mode.SINGLE, subject(entity));
     }
 
@@ -339,64 +343,8 @@ final class EntityPlanner {
         entity.tenantScope().ifPresent(t -> filter.add(" WHERE ").column(ALIAS, t.name()).add(" = ").bind(scope.tenant()));
     }
 
-    private static List<Entity.Field> select(Entity entity, JsonNode select) {
-        if (select == null || select.isMissingNode() || select.isNull()) {
-            return entity.fields();
-        }
-        if (!select.isObject() || select.isEmpty()) {
-            throw ListArgs.invalid("select", "select is an object of fields, e.g. {\"userId\": true}");
-        }
-        List<String> chosen = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = select.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isBoolean()) {
-                throw ListArgs.invalid("select", "select values are true or false (" + e.getKey() + ")");
-            }
-            boolean id = entity.syntheticId() && e.getKey().equals("id");
-            if (!id && entity.field(e.getKey()).isEmpty()) {
-                throw ListArgs.invalid("select", "unknown field " + e.getKey() + " in select; " + entity.name() + " has "
-                        + entity.fields().stream().map(Entity.Field::name).toList());
-            }
-            if (e.getValue().booleanValue()) {
-                chosen.add(e.getKey());
-            }
-        }
-        return entity.fields().stream().filter(f -> chosen.contains(f.name())).toList();
-    }
-
-    private static boolean withId(Entity entity, JsonNode select) {
-        if (!entity.syntheticId()) {
-            return false;
-        }
-        return select == null || select.isMissingNode() || select.isNull()
-                || (select.get("id") != null && select.get("id").asBoolean(false));
-    }
-
-    private static List<Entity.Relation> include(Entity entity, JsonNode include) {
-        if (include == null || include.isMissingNode() || include.isNull()) {
-            return List.of();
-        }
-        if (!include.isObject()) {
-            throw ListArgs.invalid("include", "include is an object of relations, e.g. {\"messages\": true}");
-        }
-        List<Entity.Relation> relations = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = include.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            Entity.Relation relation = entity.relation(e.getKey()).orElseThrow(() -> ListArgs.invalid("include",
-                    "unknown relation " + e.getKey() + " in include; " + entity.name() + " has "
-                            + entity.relations().stream().map(Entity.Relation::name).toList()));
-            if (!e.getValue().isBoolean()) {
-                throw ListArgs.invalid("include", "include values are true or false (" + e.getKey() + ")");
-            }
-            if (e.getValue().booleanValue()) {
-                relations.add(relation);
-            }
-        }
-        return relations;
-    }
-
     /** The requested order, then the primary key (so pages are stable and a cursor is exact). */
-    private static List<Order> orderBy(Entity entity, JsonNode orderBy) {
+    static List<Order> orderBy(Entity entity, JsonNode orderBy) {
         List<Order> order = new ArrayList<>();
         if (orderBy != null && !orderBy.isMissingNode() && !orderBy.isNull()) {
             List<JsonNode> items = new ArrayList<>();
@@ -432,9 +380,9 @@ final class EntityPlanner {
         return order;
     }
 
-    private static void orderClause(SqlText s, List<Order> order) {
+    static void orderClause(SqlText s, String alias, List<Order> order) {
         for (int i = 0; i < order.size(); i++) {
-            s.add(i == 0 ? " ORDER BY " : ", ").column(ALIAS, order.get(i).column().name())
+            s.add(i == 0 ? " ORDER BY " : ", ").column(alias, order.get(i).column().name())
                     .add(order.get(i).descending() ? " DESC" : " ASC");
         }
     }

@@ -34,6 +34,18 @@ public record ListArgs(JsonNode where, JsonNode orderBy, JsonNode select, JsonNo
                 MissingNode.getInstance(), DEFAULT_TAKE, 0, Optional.empty(), false);
     }
 
+    /** Arguments another face read (GraphQL's), checked as the query string's are. */
+    public static ListArgs of(JsonNode where, JsonNode orderBy, JsonNode select, JsonNode include, long take, long skip,
+                              Optional<String> cursor, boolean count) {
+        if (take < 1 || take > MAX_TAKE) {
+            throw invalid("take", "take is between 1 and " + MAX_TAKE);
+        }
+        if (skip < 0 || skip > MAX_SKIP) {
+            throw invalid("skip", "skip is between 0 and " + MAX_SKIP);
+        }
+        return new ListArgs(where, orderBy, select, include, (int) take, skip, cursor.filter(c -> !c.isEmpty()), count);
+    }
+
     public static ListArgs forList(Map<String, List<String>> query) {
         return parse(query, LIST_KEYS);
     }

@@ -116,6 +116,21 @@ public final class Pipeline {
         return resolve(target, false, true).data().entities();
     }
 
+    /**
+     * What a data face builds its schema from: the platform's entities under its settings and the
+     * database's catalog (its functions), with what they depend on: the platform, the content
+     * checksum of the schema (equal for every tenant on one schema version) and the settings.
+     */
+    public record Surface(String platform, String checksum, Entities entities, Catalog catalog) {
+    }
+
+    /** The surface a data-API target exposes, whatever a token's roles allow. */
+    public Surface surface(Target target) {
+        Route route = resolve(target, false, true);
+        return new Surface(route.database().platform(), route.database().checksum(), route.data().entities(),
+                route.catalog());
+    }
+
     // ---- resolve -------------------------------------------------------------------------------------
 
     private Route resolve(Request request, boolean reload) {
@@ -171,30 +186,51 @@ public final class Pipeline {
 
     // ---- authorize -----------------------------------------------------------------------------------
 
-    /** Asks the policy for each entity and action (a transaction's ops each as themselves and as a transaction). */
-    private List<Entity> authorize(Request request, Route route) {
+    /**
+     * Asks the policy for each entity and action (a transaction's ops each as themselves and as a
+     * transaction); the entity of each op, empty for a function.
+     */
+    private List<Optional<Entity>> authorize(Request request, Route route) {
         return switch (request.operation()) {
             case Operation.Call call -> {
-                policy.authorize(request.principal(), new Action.CallFunction(route.database().platform(),
-                        switch (request.target()) {
-                            case Target.Tenant t -> Names.tenant(t.tenant());
-                            case Target.SchemaDatabase s -> Optional.<String>empty();
-                        }));
-                yield List.of();
+                authorizeCall(request, route);
+                yield List.of(Optional.empty());
+            }
+            case Operation.DataCall call -> {
+                authorizeCall(request, route);
+                yield List.of(Optional.empty());
             }
             case Operation.Transact transact -> {
                 if (transact.ops().isEmpty()) {
                     throw EntityPlanner.invalidBody("a transaction has at least one op");
                 }
-                List<Entity> entities = new ArrayList<>();
-                for (Operation.OnEntity op : transact.ops()) {
-                    authorize(request, route, op.entity(), DataApiSettings.Verb.TRANSACT);
-                    entities.add(authorize(request, route, op.entity(), verb(op)));
+                List<Optional<Entity>> entities = new ArrayList<>();
+                for (Operation op : transact.ops()) {
+                    switch (op) {
+                        case Operation.Write write -> {
+                            authorize(request, route, write.entity(), DataApiSettings.Verb.TRANSACT);
+                            entities.add(Optional.of(authorize(request, route, write.entity(), verb(write))));
+                        }
+                        case Operation.DataCall call -> {
+                            authorizeCall(request, route);
+                            entities.add(Optional.empty());
+                        }
+                        default -> throw EntityPlanner.invalidBody("a transaction holds create, update and delete ops only");
+                    }
                 }
                 yield entities;
             }
-            case Operation.OnEntity op -> List.of(authorize(request, route, op.entity(), verb(op)));
+            case Operation.OnEntity op -> List.of(Optional.of(authorize(request, route, op.entity(), verb(op))));
         };
+    }
+
+    /** A function: whoever may call the database's functions ({@code /call}'s rule). */
+    private void authorizeCall(Request request, Route route) {
+        policy.authorize(request.principal(), new Action.CallFunction(route.database().platform(),
+                switch (request.target()) {
+                    case Target.Tenant t -> Names.tenant(t.tenant());
+                    case Target.SchemaDatabase s -> Optional.<String>empty();
+                }));
     }
 
     /**
@@ -239,9 +275,13 @@ public final class Pipeline {
 
     // ---- calls ---------------------------------------------------------------------------------------
 
-    /** {@code /call}: a stored function into the face's sink, streamed as it comes. */
+    /** {@code /call} (or a GraphQL function field): a stored function into the face's sink, streamed as it comes. */
     public Stages call(Request request, RowSink sink) {
-        Operation.Call call = (Operation.Call) request.operation();
+        Operation.Call call = switch (request.operation()) {
+            case Operation.Call c -> c;
+            case Operation.DataCall d -> new Operation.Call(d.function(), d.params());
+            default -> throw new IllegalArgumentException("not a call: " + request.operation());
+        };
         long started = System.nanoTime();
         Route route = resolve(request, false);
         authorize(request, route);
@@ -302,7 +342,7 @@ public final class Pipeline {
     public Stages read(Request request, PageSink sink) {
         long started = System.nanoTime();
         Route route = resolve(request, false);
-        Entity entity = authorize(request, route).getFirst();
+        Entity entity = authorize(request, route).getFirst().orElseThrow();
         long routed = System.nanoTime();
         try {
             return readOnce(route, entity, (Operation.OnEntity) request.operation(), sink, routed - started);
@@ -367,12 +407,13 @@ public final class Pipeline {
                     + " header (a unique value per intended change; a retry sends the same one)")
                     .with("field", "Idempotency-Key"));
         }
-        List<Operation.OnEntity> ops = switch (request.operation()) {
+        List<Operation> ops = switch (request.operation()) {
             case Operation.Transact t -> t.ops();
-            case Operation.OnEntity op -> List.of(op);
-            case Operation.Call call -> throw new IllegalArgumentException("a call is not a data-API write");
+            case Operation.Write op -> List.of(op);
+            case Operation.DataCall call -> List.of(call);
+            default -> throw new IllegalArgumentException("not a write: " + request.operation());
         };
-        List<Entity> entities = authorize(request, route);
+        List<Optional<Entity>> entities = authorize(request, route);
         try {
             return writeOnce(route, ops, entities, key, render);
         } catch (CairnException e) {
@@ -381,17 +422,18 @@ public final class Pipeline {
             }
             installed.remove(route.name());
             Route fresh = resolve(request, true);
-            List<Entity> again = ops.stream().map(o -> fresh.data().entities().require(o.entity())).toList();
+            List<Optional<Entity>> again = ops.stream().map(o -> o instanceof Operation.Write w
+                    ? Optional.of(fresh.data().entities().require(w.entity())) : Optional.<Entity>empty()).toList();
             return writeOnce(fresh, ops, again, key, render);
         }
     }
 
-    private Written writeOnce(Route route, List<Operation.OnEntity> ops, List<Entity> entities,
+    private Written writeOnce(Route route, List<Operation> ops, List<Optional<Entity>> entities,
                               Optional<Idempotency.Key> key, Function<List<List<String>>, Idempotency.Answer> render) {
         List<Query> queries = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             try {
-                queries.add(plan(ops.get(i), entities.get(i), route.data().planning()));
+                queries.add(plan(ops.get(i), entities.get(i), route));
             } catch (CairnException e) {
                 throw ops.size() > 1 ? new CairnException(e.problem().with("op", i), e) : e;
             }
@@ -429,31 +471,49 @@ public final class Pipeline {
         return written;
     }
 
-    private static Query plan(Operation.OnEntity op, Entity entity, EntityPlanner.Scope scope) {
+    /**
+     * A write's statement, or a function's: inside the transaction a function's set is read in one
+     * round trip (a cursor would commit by itself).
+     */
+    private static Query plan(Operation op, Optional<Entity> target, Route route) {
+        EntityPlanner.Scope scope = route.data().planning();
         return switch (op) {
-            case Operation.CreateRows create -> EntityPlanner.create(entity, create.data(), scope);
-            case Operation.UpdateRow update -> EntityPlanner.update(entity, update.id(), update.data(), scope);
-            case Operation.DeleteRow delete -> EntityPlanner.delete(entity, delete.id(), scope);
+            case Operation.CreateRows create -> EntityPlanner.create(target.orElseThrow(), create.data(), create.returning(),
+                    scope);
+            case Operation.UpdateRow update -> EntityPlanner.update(target.orElseThrow(), update.id(), update.data(),
+                    update.returning(), scope);
+            case Operation.DeleteRow delete -> EntityPlanner.delete(target.orElseThrow(), delete.id(), delete.returning(),
+                    scope);
+            case Operation.DataCall call -> {
+                Query q = CallPlanner.plan(route.catalog(), call.function(), call.params());
+                yield q.mode() == Query.Mode.WRITE_SET || q.mode() == Query.Mode.READ_SET
+                        ? new Query(q.sql(), q.parameters(), q.writers(), Query.Mode.SINGLE, q.subject(), q.mayWrite()) : q;
+            }
             default -> throw EntityPlanner.invalidBody("a transaction holds create, update and delete ops only");
         };
     }
 
-    /** One op's statement: its rows, or 404 when an update or delete found no row. */
-    private static List<String> effect(Connection c, Route route, Query query, Operation.OnEntity op, Entity entity,
+    /**
+     * One op's statement: its rows (JSON objects; a function's rows as objects of its columns), or
+     * 404 when an update or delete found no row.
+     */
+    private static List<String> effect(Connection c, Route route, Query query, Operation op, Optional<Entity> entity,
                                        int index) {
-        Sinks.Collected rows = new Sinks.Collected();
+        Sinks.Collected collected = new Sinks.Collected();
+        JsonRows called = new JsonRows();
         try {
-            Executor.execute(c, query, route.name(), rows);
+            Executor.execute(c, query, route.name(), op instanceof Operation.DataCall ? called : collected);
         } catch (CairnException e) {
             CairnException mapped = mapped(e, route);
             throw index >= 0 ? new CairnException(mapped.problem().with("op", index), e) : mapped;
         }
-        if (rows.rows.isEmpty() && !(op instanceof Operation.CreateRows)) {
+        List<String> rows = op instanceof Operation.DataCall ? called.rows() : collected.rows;
+        if (rows.isEmpty() && (op instanceof Operation.UpdateRow || op instanceof Operation.DeleteRow)) {
             String id = op instanceof Operation.UpdateRow u ? u.id() : ((Operation.DeleteRow) op).id();
-            CairnException missing = notFound(entity, id);
+            CairnException missing = notFound(entity.orElseThrow(), id);
             throw index >= 0 ? new CairnException(missing.problem().with("op", index)) : missing;
         }
-        return rows.rows;
+        return rows;
     }
 
     // ---- execute -------------------------------------------------------------------------------------
@@ -528,7 +588,8 @@ public final class Pipeline {
             return false;
         }
         String state = String.valueOf(e.problem().fields().get("sqlstate"));
-        return op instanceof Operation.Call ? STALE_FUNCTION.equals(state) : STALE_TABLE.contains(state);
+        return op instanceof Operation.Call || op instanceof Operation.DataCall ? STALE_FUNCTION.equals(state)
+                : STALE_TABLE.contains(state);
     }
 
     /** PostgreSQL's refusals in the data API's terms, naming the field or constraint. */

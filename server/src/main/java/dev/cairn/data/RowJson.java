@@ -1,44 +1,44 @@
 package dev.cairn.data;
 
 import dev.cairn.catalog.Tables;
-import dev.cairn.entity.Entities;
 import dev.cairn.entity.Entity;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A row as JSON, built by PostgreSQL in the statement that reads or writes it: the entity's shown
  * fields under their API names, the synthetic {@code id} of multi-key rows, and included relations
- * (one level). PostgreSQL's JSON for each type is the codec here (numbers as numbers, timestamps in
+ * (nested as a {@link Shape} asks). PostgreSQL's JSON for each type is the codec here (numbers as numbers, timestamps in
  * ISO-8601, json inline); only {@code bytea} is re-encoded, as base64 like {@code /call} answers it.
  */
 final class RowJson {
 
     /** The characters a URI component keeps as they are ({@code URLEncoder}'s set, which {@code CompositeId} uses). */
     private static final String UNRESERVED = "'^[A-Za-z0-9._*-]*$'";
-    private static final int MAX_INCLUDED = 1000;
 
     private RowJson() {
     }
 
     /**
      * {@code (SELECT row_to_json(r) FROM (SELECT alias."c" AS "field", ...) r)}: one JSON object per
-     * row of {@code alias}.
-     *
-     * @param fields   the fields to show (a {@code select}, or all)
-     * @param includes relations to nest; their rows are scoped to {@code tenant} under row tenancy
+     * row of {@code alias}, shaped: its fields, and its nested relations to any depth.
      */
-    static SqlText object(Entity entity, String alias, List<Entity.Field> fields, boolean withId,
-                          List<Entity.Relation> includes, Entities entities, Optional<String> tenant) {
+    static SqlText object(Entity entity, String alias, Shape shape, EntityPlanner.Scope scope) {
         SqlText s = new SqlText().add("(SELECT row_to_json(r) FROM (SELECT ");
-        columns(s, entity, alias, fields, withId);
-        int n = 0;
-        for (Entity.Relation relation : includes) {
-            s.add(", ");
-            included(s, relation, alias, entities.require(relation.target()), entities, tenant, "i" + alias + n++);
-            s.add(" AS ").name(relation.name());
-        }
+        select(s, entity, alias, shape, scope);
         return s.add(") r)");
+    }
+
+    /** The select list of a shaped row: columns, then one subquery per nested relation. */
+    private static void select(SqlText s, Entity entity, String alias, Shape shape, EntityPlanner.Scope scope) {
+        columns(s, entity, alias, shape.fields(), shape.withId());
+        boolean first = shape.fields().isEmpty() && !shape.withId(); // nothing asked for: SELECT with no columns is {}
+        int n = 0;
+        for (Shape.Nested nested : shape.nested()) {
+            s.add(first ? "" : ", ");
+            first = false;
+            included(s, nested, alias, scope, alias + "_" + n++);
+            s.add(" AS ").name(nested.key());
+        }
     }
 
     /** The object without relations, every shown field. */
@@ -97,31 +97,30 @@ final class RowJson {
         return s.add(")");
     }
 
-    /** A related row (to one) or array of rows (to many) of {@code alias}'s row. */
-    private static void included(SqlText s, Entity.Relation relation, String alias, Entity target, Entities entities,
-                                 Optional<String> tenant, String inner) {
+    /**
+     * A related row (to one) or array of rows (to many, filtered, ordered and limited as asked) of
+     * {@code alias}'s row; under row tenancy only the request's tenant's rows.
+     */
+    private static void included(SqlText s, Shape.Nested nested, String alias, EntityPlanner.Scope scope, String inner) {
+        Entity.Relation relation = nested.relation();
+        Entity target = nested.target();
         SqlText join = new SqlText();
         for (int i = 0; i < relation.columns().size(); i++) {
             join.add(i == 0 ? " WHERE " : " AND ").column(inner, relation.targetColumns().get(i))
                     .add(" = ").column(alias, relation.columns().get(i));
         }
         target.tenantScope().ifPresent(column -> join.add(" AND ").column(inner, column.name()).add(" = ")
-                .bind(tenant.orElseThrow()));
+                .bind(scope.tenant()));
         SqlText row = new SqlText().add("SELECT ");
-        columns(row, target, inner, target.fields(), target.syntheticId());
+        select(row, target, inner, nested.shape(), scope);
         row.add(" FROM ").table(target.table().schema(), target.table().name()).add(" ").add(inner).append(join);
         if (relation.many()) {
+            new Where(target, inner, scope.values()).compile(nested.where()).ifPresent(w -> row.add(" AND ").append(w));
             s.add("(SELECT coalesce(json_agg(r), '[]'::json) FROM (").append(row);
-            orderByKey(s, target, inner);
-            s.add(" LIMIT " + MAX_INCLUDED + ") r)");
+            EntityPlanner.orderClause(s, inner, nested.order());
+            s.add(" LIMIT " + nested.take() + ") r)");
         } else {
             s.add("(SELECT row_to_json(r) FROM (").append(row).add(" LIMIT 1) r)");
-        }
-    }
-
-    private static void orderByKey(SqlText s, Entity entity, String alias) {
-        for (int i = 0; i < entity.key().size(); i++) {
-            s.add(i == 0 ? " ORDER BY " : ", ").column(alias, entity.key().get(i).name());
         }
     }
 }

@@ -32,9 +32,10 @@ import java.util.regex.Pattern;
  * @param idempotencyRequired whether writes must carry an {@code Idempotency-Key}
  * @param defaultAllow        whether an action no rule mentions is allowed (as the Panorama gateway did)
  * @param entities            rules per entity (by its path name)
+ * @param introspection       whether the GraphQL face answers introspection ({@code __schema}, {@code __type})
  */
 public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColumn, boolean idempotencyRequired,
-                              boolean defaultAllow, Map<String, EntityRules> entities) {
+                              boolean defaultAllow, Map<String, EntityRules> entities, boolean introspection) {
 
     /** Where a tenant's rows live. */
     public enum Tenancy { DATABASE, ROW }
@@ -77,7 +78,7 @@ public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColum
 
     /** What a platform gets until it says otherwise. */
     public static DataApiSettings defaults() {
-        return new DataApiSettings(Naming.CAMEL_CASE, Tenancy.DATABASE, "tenant_id", true, true, Map.of());
+        return new DataApiSettings(Naming.CAMEL_CASE, Tenancy.DATABASE, "tenant_id", true, true, Map.of(), true);
     }
 
     public EntityRules rules(String entity) {
@@ -122,7 +123,7 @@ public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColum
         if (json == null || !json.isObject()) {
             throw invalid("$", "the data-API settings are a JSON object");
         }
-        known(json, "$", Set.of("naming", "tenancy", "tenantColumn", "idempotency", "access", "entities"));
+        known(json, "$", Set.of("naming", "tenancy", "tenantColumn", "idempotency", "access", "entities", "graphql"));
         Naming naming = choice(json, "naming", Map.of("camelCase", Naming.CAMEL_CASE, "columns", Naming.COLUMNS),
                 Naming.CAMEL_CASE);
         Tenancy tenancy = choice(json, "tenancy", Map.of("database", Tenancy.DATABASE, "row", Tenancy.ROW),
@@ -145,7 +146,20 @@ public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColum
                 entities.put(e.getKey(), rules(e.getValue(), path));
             }
         }
-        return new DataApiSettings(naming, tenancy, tenantColumn, idempotency, allow, entities);
+        return new DataApiSettings(naming, tenancy, tenantColumn, idempotency, allow, entities, introspection(json));
+    }
+
+    /** {@code "graphql": {"introspection": "on"|"off"}}. */
+    private static boolean introspection(JsonNode json) {
+        JsonNode graphql = json.get("graphql");
+        if (graphql == null || graphql.isNull()) {
+            return true;
+        }
+        if (!graphql.isObject()) {
+            throw invalid("$.graphql", "is an object");
+        }
+        known(graphql, "$.graphql", Set.of("introspection"));
+        return choice(graphql, "introspection", "$.graphql", Map.of("on", true, "off", false), true);
     }
 
     private static EntityRules rules(JsonNode json, String path) {
@@ -196,6 +210,7 @@ public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColum
             ObjectNode roles = e.putObject("roles");
             r.roles().forEach((verb, names) -> names.forEach(roles.withArray(verb.wire())::add));
         });
+        o.putObject("graphql").put("introspection", introspection ? "on" : "off");
         return o;
     }
 

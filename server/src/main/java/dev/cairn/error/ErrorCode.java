@@ -10,6 +10,7 @@ public enum ErrorCode {
     INVALID_REQUEST("invalid_request"),
     VALIDATION_ERROR("validation_error"),
     INVALID_QUERY("invalid_query"),
+    QUERY_TOO_COMPLEX("query_too_complex"),
     TENANT_REQUIRED("tenant_required"),
     TENANT_CONFLICT("tenant_conflict"),
     ENTITY_NOT_FOUND("entity_not_found"),
@@ -26,6 +27,7 @@ public enum ErrorCode {
     // identity
     UNAUTHORIZED("unauthorized"),
     FORBIDDEN("forbidden"),
+    INTROSPECTION_DISABLED("introspection_disabled"),
     ADMIN_DISABLED("admin_disabled"),
 
     // lookups

@@ -31,6 +31,7 @@ import java.util.Optional;
  * @param readyCopies         tenant databases copied ahead of time per platform and schema, renamed on creation
  * @param catalogCacheSize    databases whose catalog is kept in memory (the least recently used go first)
  * @param events              the outbox relay to NATS JetStream (off without {@code NATS_URL})
+ * @param graphqlLimits       how much one GraphQL request may ask for
  */
 public record Config(
         PgServer postgres,
@@ -61,7 +62,8 @@ public record Config(
         Optional<String> defaultPlatform,
         Duration idempotencyRetention,
         String embeddedPostgres,
-        Path embeddedDataDirectory, int readyCopies, int catalogCacheSize, EventSettings events) {
+        Path embeddedDataDirectory, int readyCopies, int catalogCacheSize, EventSettings events,
+        dev.cairn.graphql.Limits graphqlLimits) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -116,7 +118,10 @@ public record Config(
                 Path.of(env.string("EMBEDDED_PG_DIR", ".cairn/pg")),
                 env.integer("READY_COPIES", 2, 0, 50),
                 env.integer("CATALOG_CACHE_SIZE", 1000, 1, 1_000_000),
-                events(env));
+                events(env),
+                new dev.cairn.graphql.Limits(env.integer("GRAPHQL_MAX_DEPTH", 12, 1, 100),
+                        env.integer("GRAPHQL_MAX_BREADTH", 100, 1, 10_000),
+                        env.integer("GRAPHQL_MAX_COST", 100_000, 1, Integer.MAX_VALUE)));
     }
 
     /** The same configuration on another PostgreSQL server (the embedded one, once it runs). */
@@ -125,7 +130,8 @@ public record Config(
                 poolIdleTimeout, poolAcquireTimeout, statementTimeout, deployTimeout, allowedNetworks, trustedProxies,
                 healthPublic, adminToken, logLevel, logFormat, bundleLimits, maxJsonBytes, shutdownGrace,
                 applicationName, platformRoles, allowedExtensions, migrateAllSyncWait, jwt, defaultPlatform,
-                idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies, catalogCacheSize, events);
+                idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies, catalogCacheSize, events,
+                graphqlLimits);
     }
 
     /** HS256 needs a secret of at least 256 bits; the JWKS URL must be http(s). */

@@ -8,6 +8,7 @@ import dev.cairn.identity.PlatformTokens;
 import dev.cairn.job.JobEngine;
 import dev.cairn.job.V1Fleet;
 import dev.cairn.data.Pipeline;
+import dev.cairn.graphql.GraphqlExecutor;
 import dev.cairn.data.WriteListener;
 import dev.cairn.events.Relay;
 import dev.cairn.events.RelayStatus;
@@ -47,6 +48,8 @@ public final class Gateway implements AutoCloseable {
 
     public static final String VERSION = "0.1.0";
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** GraphQL schemas kept built: one per platform and schema version in use. */
+    private static final int GRAPHQL_SCHEMAS = 256;
 
     private final WebServer server;
     private final PoolManager pools;
@@ -147,7 +150,7 @@ public final class Gateway implements AutoCloseable {
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
                 dataApiSettings, config.defaultPlatform(),
                 new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay,
-                config.events());
+                config.events(), new GraphqlExecutor(pipeline, config.graphqlLimits(), GRAPHQL_SCHEMAS));
     }
 
     /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */

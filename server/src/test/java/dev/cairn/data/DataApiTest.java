@@ -217,6 +217,30 @@ class DataApiTest {
     }
 
     @Test
+    void includes_nest_with_their_own_fields_filter_order_and_limit() {
+        Http.Answer a = http.get("/v1/users?where=" + q("{\"userId\":\"user-1\"}") + "&select=" + q("{\"userId\":true}")
+                + "&include=" + q("""
+                {"conversations": {"select": {"title": true},
+                                   "include": {"latest": {"relation": "messages", "select": {"content": true},
+                                                          "where": {"role": "user"}, "orderBy": {"id": "desc"}, "take": 2},
+                                               "user": {"select": {"email": true}}}}}"""), auth());
+        assertThat(a.status()).as(a.raw()).isEqualTo(200);
+        JsonNode user = a.body().path("data").get(0);
+        assertThat(user.size()).isEqualTo(2); // userId and conversations, nothing else
+        JsonNode conversation = user.path("conversations").get(0);
+        assertThat(conversation.path("title").asText()).isEqualTo("First");
+        assertThat(conversation.has("userId")).isFalse();
+        assertThat(conversation.path("latest")).hasSize(2);
+        assertThat(conversation.path("latest").get(0).path("content").asText()).isEqualTo("message 25");
+        assertThat(conversation.path("user").path("email").asText()).isEqualTo("one@example.com");
+
+        assertInvalid("/v1/users?include=" + q("{\"conversations\":{\"take\":5000}}"), "take");
+        assertInvalid("/v1/users?include=" + q("{\"conversations\":{\"limit\":5}}"), "limit");
+        assertInvalid("/v1/users?include=" + q("{\"email\":{\"relation\":\"conversations\"}}"), "also a field");
+        assertInvalid("/v1/users?include=" + q("{\"conversations\":{\"where\":{\"nope\":1}}}"), "nope");
+    }
+
+    @Test
     void strict_queries_name_what_is_wrong() {
         assertInvalid("/v1/users?limit=5", "limit");
         assertInvalid("/v1/users?where=" + q("{\"nope\":1}"), "nope");

@@ -1,0 +1,188 @@
+package dev.cairn.graphql;
+
+import dev.cairn.data.Idempotency;
+import dev.cairn.data.Pipeline;
+import dev.cairn.data.Target;
+import dev.cairn.entity.DataApiSettings;
+import dev.cairn.error.CairnException;
+import dev.cairn.error.ErrorCode;
+import dev.cairn.error.Problem;
+import dev.cairn.identity.Principal;
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import graphql.GraphQLError;
+import graphql.ParseAndValidate;
+import graphql.ParseAndValidateResult;
+import graphql.execution.RawVariables;
+import graphql.execution.preparsed.PreparsedDocumentEntry;
+import graphql.introspection.Introspection;
+import graphql.language.Document;
+import graphql.language.OperationDefinition;
+import graphql.normalized.ExecutableNormalizedOperation;
+import graphql.normalized.ExecutableNormalizedOperationFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The GraphQL face's engine, behind {@code POST /graphql}: the platform's schema (generated from its
+ * catalog and settings, cached per platform and schema version), the request's document (parsed and
+ * validated once per query text), its limits, then the pipeline: every root field becomes one
+ * pipeline operation run before execution ({@link Roots}), and graphql-java only shapes the rows
+ * into the answer. Errors carry the REST faces' codes in {@code extensions.code}.
+ */
+public final class GraphqlExecutor {
+
+    private final Pipeline pipeline;
+    private final Limits limits;
+    private final Schemas schemas;
+
+    public GraphqlExecutor(Pipeline pipeline, Limits limits, int cachedSchemas) {
+        this.pipeline = pipeline;
+        this.limits = limits;
+        this.schemas = new Schemas(cachedSchemas);
+    }
+
+    /**
+     * One GraphQL request.
+     *
+     * @param queriesOnly a mutation is refused ({@code GET}, which must change nothing)
+     * @param key         the request's idempotency key, read only if it holds mutations
+     */
+    public record Call(Supplier<Principal> principal, Target target, String query, Optional<String> operationName,
+                       Map<String, Object> variables, boolean queriesOnly, Supplier<Optional<Idempotency.Key>> key) {
+    }
+
+    /** The GraphQL response ({@code data}, {@code errors}) as a map for the face to write. */
+    public Map<String, Object> execute(Call call) {
+        Pipeline.Surface surface = pipeline.surface(call.target());
+        Schemas.Compiled compiled = schemas.get(surface);
+        ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(call.query())
+                .variables(call.variables());
+        call.operationName().ifPresent(input::operationName);
+        PreparsedDocumentEntry document = compiled.document(call.query(),
+                q -> ParseAndValidate.parseAndValidate(compiled.built().schema(), input.build()));
+        if (document.hasErrors()) {
+            return Errors.response(document.getErrors());
+        }
+        Optional<OperationDefinition> operation = operation(document.getDocument(), call.operationName());
+        if (operation.isEmpty()) {
+            return Errors.response(new CairnException(Problem.of(ErrorCode.INVALID_QUERY, call.operationName()
+                    .map(n -> "the document has no operation named " + n)
+                    .orElse("the document holds several operations: name the one to run in operationName"))));
+        }
+        if (call.queriesOnly() && operation.get().getOperation() != OperationDefinition.Operation.QUERY) {
+            return Errors.response(new CairnException(Problem.of(ErrorCode.METHOD_NOT_ALLOWED,
+                    "GET /graphql runs queries only; send mutations with POST")));
+        }
+        boolean introspection = surface.entities().settings().introspection();
+        Prefetched prefetched;
+        long cost;
+        try {
+            ExecutableNormalizedOperation normalized = ExecutableNormalizedOperationFactory
+                    .createExecutableNormalizedOperationWithRawVariables(compiled.built().schema(), document.getDocument(),
+                            call.operationName().orElse(null), RawVariables.of(call.variables()));
+            cost = limits.check(normalized, compiled.built().schema());
+            Roots roots = new Roots(pipeline, call.principal(), call.target(), surface.entities());
+            prefetched = switch (operation.get().getOperation()) {
+                case QUERY -> roots.query(normalized.getTopLevelFields(), compiled.built().queries());
+                case MUTATION -> roots.mutate(normalized.getTopLevelFields(), compiled.built().mutations(), call.key());
+                case SUBSCRIPTION -> throw new CairnException(Problem.of(ErrorCode.INVALID_QUERY,
+                        "subscriptions run over WebSocket at /graphql (the graphql-transport-ws protocol)"));
+            };
+        } catch (CairnException e) {
+            return Errors.response(e);
+        } catch (graphql.GraphQLException e) { // a variable that does not coerce to its type
+            return e instanceof GraphQLError error ? Errors.response(List.of(error))
+                    : Errors.response(new CairnException(Problem.of(ErrorCode.INVALID_QUERY, e.getMessage())));
+        }
+        ExecutionResult result = compiled.graphql().execute(input
+                .graphQLContext(Map.of(Prefetched.class, prefetched, Introspection.INTROSPECTION_DISABLED, !introspection))
+                .build());
+        Map<String, Object> answer = Errors.specification(result);
+        answer.put("extensions", Map.of("cost", Map.of("estimated", cost, "limit", limits.maxCost()),
+                "statements", prefetched.statements()));
+        return answer;
+    }
+
+    private static Optional<OperationDefinition> operation(Document document, Optional<String> name) {
+        List<OperationDefinition> operations = document.getDefinitionsOfType(OperationDefinition.class);
+        if (name.isPresent()) {
+            return operations.stream().filter(o -> name.get().equals(o.getName())).findFirst();
+        }
+        return operations.size() == 1 ? Optional.of(operations.getFirst()) : Optional.empty();
+    }
+
+    /**
+     * Built schemas by (platform, schema checksum, settings): every tenant of one schema version shares
+     * one. Each keeps its parsed and validated documents by query text.
+     */
+    static final class Schemas {
+        private final int capacity;
+        private final Map<Key, Compiled> cache;
+
+        Schemas(int capacity) {
+            this.capacity = capacity;
+            this.cache = new LinkedHashMap<>(16, 0.75f, true);
+        }
+
+        record Key(String platform, String checksum, DataApiSettings settings) {
+        }
+
+        Compiled get(Pipeline.Surface surface) {
+            Key key = new Key(surface.platform(), surface.checksum(), surface.entities().settings());
+            synchronized (cache) {
+                Compiled found = cache.get(key);
+                if (found != null) {
+                    return found;
+                }
+            }
+            Compiled built = Compiled.of(SchemaFactory.build(surface, Fetchers.ROOT));
+            synchronized (cache) {
+                Compiled raced = cache.putIfAbsent(key, built);
+                if (cache.size() > capacity) {
+                    cache.remove(cache.keySet().iterator().next());
+                }
+                return raced != null ? raced : built;
+            }
+        }
+
+        record Compiled(SchemaFactory.Built built, GraphQL graphql, Map<String, PreparsedDocumentEntry> documents) {
+
+            private static final int MAX_DOCUMENTS = 500;
+
+            static Compiled of(SchemaFactory.Built built) {
+                Map<String, PreparsedDocumentEntry> documents = java.util.Collections.synchronizedMap(
+                        new LinkedHashMap<>(16, 0.75f, true) {
+                            @Override
+                            protected boolean removeEldestEntry(Map.Entry<String, PreparsedDocumentEntry> eldest) {
+                                return size() > MAX_DOCUMENTS;
+                            }
+                        });
+                GraphQL graphql = GraphQL.newGraphQL(built.schema())
+                        .defaultDataFetcherExceptionHandler(Errors.HANDLER)
+                        .preparsedDocumentProvider((input, parse) -> CompletableFuture.completedFuture(
+                                documents.computeIfAbsent(input.getQuery(), q -> parse.apply(input))))
+                        .build();
+                return new Compiled(built, graphql, documents);
+            }
+
+            PreparsedDocumentEntry document(String query, java.util.function.Function<String, ParseAndValidateResult> parse) {
+                PreparsedDocumentEntry found = documents.get(query);
+                if (found != null) {
+                    return found;
+                }
+                ParseAndValidateResult result = parse.apply(query);
+                PreparsedDocumentEntry entry = result.isFailure()
+                        ? new PreparsedDocumentEntry(result.getErrors())
+                        : new PreparsedDocumentEntry(result.getDocument());
+                documents.put(query, entry);
+                return entry;
+            }
+        }
+    }
+}
