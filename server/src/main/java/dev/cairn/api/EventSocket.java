@@ -72,8 +72,10 @@ final class EventSocket implements WsListener {
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        // A token the client named in the query (browsers cannot set headers) wins over a cookie it merely carries.
         authorization = headers.first(HeaderNames.AUTHORIZATION)
-                .or(() -> query(prologue, "access_token").map(token -> "Bearer " + token));
+                .or(() -> query(prologue, "access_token").map(token -> "Bearer " + token))
+                .or(() -> Credentials.authorization(headers));
         platform = headers.first(DataScopes.PLATFORM).or(() -> query(prologue, "platform"));
         tenant = headers.first(DataScopes.TENANT).or(() -> query(prologue, "tenant"));
         forwardedFor = headers.all(HeaderNames.X_FORWARDED_FOR, List::of);

@@ -36,7 +36,10 @@ final class HttpErrors {
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case MIGRATION_FAILED, FUNCTION_DEPLOY_FAILED, IDEMPOTENCY_KEY_REUSED -> 422;
             case QUERY_FAILED -> statusOfSqlState(String.valueOf(problem.fields().getOrDefault("sqlstate", "")));
-            case CONNECTION_FAILED, POOL_EXHAUSTED, ADMIN_DISABLED, EVENTS_UNAVAILABLE -> 503;
+            case CONNECTION_FAILED, POOL_EXHAUSTED, ADMIN_DISABLED, EVENTS_UNAVAILABLE, SESSIONS_DISABLED,
+                 UPSTREAM_NOT_CONFIGURED -> 503;
+            case UPSTREAM_FAILED -> 502;
+            case UPSTREAM_TIMEOUT -> 504;
             case TOO_MANY_SUBSCRIPTIONS -> 429;
             case INTERNAL_ERROR, INVALID_CONFIGURATION -> 500;
         };

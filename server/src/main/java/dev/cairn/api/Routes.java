@@ -51,6 +51,7 @@ public final class Routes {
         events.register(routing, table); // before /v1/{entity}/{id}, which would take /v1/events/stream
         new GraphqlRoutes(services.graphql(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         GraphiQL.assets(routing, table);
+        new SessionRoutes(services.sessions(), services.policy(), services.maxJsonBytes()).register(routing, table);
         new EntityRoutes(services.pipeline(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         new DatabaseLifecycleRoutes(services.lifecycle(), services.registrar(), services.registry(),
                 services.maxJsonBytes())

@@ -29,6 +29,8 @@ public enum ErrorCode {
     FORBIDDEN("forbidden"),
     INTROSPECTION_DISABLED("introspection_disabled"),
     ADMIN_DISABLED("admin_disabled"),
+    /** Logins need an identity provider: {@code OIDC_ISSUER}. */
+    SESSIONS_DISABLED("sessions_disabled"),
 
     // lookups
     DATABASE_NOT_FOUND("database_not_found"),
@@ -64,6 +66,12 @@ public enum ErrorCode {
     POOL_EXHAUSTED("pool_exhausted"),
     EVENTS_UNAVAILABLE("events_unavailable"),
     TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
+    /** An outside service Cairn relies on (a workflow server, an identity provider) failed or answered nonsense. */
+    UPSTREAM_FAILED("upstream_failed"),
+    /** An outside service Cairn relies on did not answer in time. */
+    UPSTREAM_TIMEOUT("upstream_timeout"),
+    /** Upstream actions need an upstream: {@code NOETL_BASE_URL} or the platform's settings. */
+    UPSTREAM_NOT_CONFIGURED("upstream_not_configured"),
     INTERNAL_ERROR("internal_error"),
 
     // start-up only: never sent over HTTP, but it is still one stable code

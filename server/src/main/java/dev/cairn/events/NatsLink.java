@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's one connection to NATS. It is made in the background and remade for as long as the
+ * The gateway's one connection to NATS (the relay's, which sessions and upstream updates share). It is made in the background and remade for as long as the
  * gateway runs (NATS being down at start-up or later never stops Cairn); {@code onConnected} runs
  * each time it comes (back) up. An outage is logged once when it starts and once when it ends.
  */
-final class NatsLink implements AutoCloseable {
+public final class NatsLink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsLink.class);
 
@@ -99,13 +99,13 @@ final class NatsLink implements AutoCloseable {
         }
     }
 
-    boolean connected() {
+    public boolean connected() {
         Connection c = connection.get();
         return c != null && c.getStatus() == Connection.Status.CONNECTED;
     }
 
     /** The connection; only called after {@link #connected()} said yes. */
-    Connection connection() {
+    public Connection connection() {
         return connection.get();
     }
 

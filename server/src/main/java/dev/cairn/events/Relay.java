@@ -86,6 +86,11 @@ public final class Relay implements WriteListener, AutoCloseable {
         this.subscriptions = new Subscriptions(settings, link);
     }
 
+    /** The gateway's NATS connection, which the relay owns (closes) and other features share. */
+    public NatsLink nats() {
+        return link;
+    }
+
     /** The relay, or empty (said once in the log) when no NATS server is configured. */
     public static Optional<Relay> start(EventSettings settings, DatabaseDirectory directory, Registry registry,
                                         PlatformRoles roles, PoolManager pools, ScheduledExecutorService scheduler,

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * Turns a request's {@code Authorization} header into a {@link Principal}: none is the network
  * principal, the admin token is {@link Principal.Admin}, a platform token names its platform, a
- * JWT (when {@code JWT_SECRET} or {@code JWT_JWKS_URL} is set) is verified into its claims;
+ * JWT (when {@code JWT_SECRET} or {@code JWT_JWKS_URL} is set) is verified into its claims, a
+ * login session's token ({@code cairn_st_…}) is looked up;
  * anything else (another scheme, an unknown or invalid token) is {@code 401}. Stateless apart from
  * the caches inside {@link PlatformTokens} and {@link JwtVerifier}; safe for concurrent use.
  */
@@ -16,11 +17,13 @@ public final class Authenticator {
     private final AdminToken admin;
     private final PlatformTokens tokens;
     private final Optional<JwtVerifier> jwts;
+    private final SessionTokens sessions;
 
-    public Authenticator(AdminToken admin, PlatformTokens tokens, Optional<JwtVerifier> jwts) {
+    public Authenticator(AdminToken admin, PlatformTokens tokens, Optional<JwtVerifier> jwts, SessionTokens sessions) {
         this.admin = admin;
         this.tokens = tokens;
         this.jwts = jwts;
+        this.sessions = sessions;
     }
 
     public Principal resolve(Optional<String> authorization, String clientAddress) {
@@ -35,6 +38,10 @@ public final class Authenticator {
         boolean jwt = jwts.isPresent() && looksLikeJwt(token);
         if ((!jwt || admin.jwtShaped()) && admin.matches(header)) {
             return new Principal.Admin();
+        }
+        if (SessionTokens.looksLikeSession(token)) {
+            return sessions.session(token).<Principal>map(s -> s).orElseThrow(() -> CairnException.of(
+                    ErrorCode.UNAUTHORIZED, "the session is not valid: unknown, expired or logged out"));
         }
         if (jwt) {
             return jwts.get().verify(token);

@@ -76,13 +76,48 @@ public final class JwtVerifier {
         if (hit != null && now < hit.until()) {
             return hit.principal();
         }
+        JWTClaimsSet claims = claims(token);
+        try {
+            Principal.Jwt principal = principal(claims);
+            remember(token, principal, claims, now);
+            return principal;
+        } catch (ParseException e) {
+            throw CairnException.of(ErrorCode.UNAUTHORIZED, "the bearer token is not valid: " + e.getMessage());
+        }
+    }
+
+    /**
+     * What an identity provider's token (OIDC, as a login sends it) says about its user, once its
+     * signature and claims check out; {@code 401} saying why when they do not.
+     *
+     * @param rolesClaim the claim holding the roles (providers namespace theirs: {@code https://x/roles})
+     */
+    public Identity identify(String token, String rolesClaim) {
+        JWTClaimsSet claims = claims(token);
+        try {
+            return new Identity(Optional.ofNullable(claims.getSubject()).orElse(""),
+                    Optional.ofNullable(claims.getStringClaim("email")),
+                    Optional.ofNullable(claims.getStringClaim("name")), roles(claims, rolesClaim),
+                    Optional.ofNullable(claims.getStringClaim("platform")),
+                    Optional.ofNullable(claims.getStringClaim("tenant")));
+        } catch (ParseException e) {
+            throw CairnException.of(ErrorCode.UNAUTHORIZED, "the token is not valid: " + e.getMessage());
+        }
+    }
+
+    /** A user as an identity provider's token describes them. */
+    public record Identity(String subject, Optional<String> email, Optional<String> name, List<String> roles,
+                           Optional<String> platform, Optional<String> tenant) {
+        public Identity {
+            roles = List.copyOf(roles);
+        }
+    }
+
+    private JWTClaimsSet claims(String token) {
         String reason = "it is not a signed JWT";
         for (DefaultJWTProcessor<SecurityContext> processor : processors) {
             try {
-                JWTClaimsSet claims = processor.process(token, null);
-                Principal.Jwt principal = principal(claims);
-                remember(token, principal, claims, now);
-                return principal;
+                return processor.process(token, null);
             } catch (ParseException e) {
                 reason = "it is not a signed JWT";
             } catch (BadJOSEException e) {
@@ -125,19 +160,19 @@ public final class JwtVerifier {
     }
 
     private static Principal.Jwt principal(JWTClaimsSet claims) throws ParseException {
-        return new Principal.Jwt(Optional.ofNullable(claims.getSubject()).orElse(""), roles(claims),
+        return new Principal.Jwt(Optional.ofNullable(claims.getSubject()).orElse(""), roles(claims, "roles"),
                 Optional.ofNullable(claims.getStringClaim("service")),
                 Optional.ofNullable(claims.getStringClaim("tenant")),
                 Optional.ofNullable(claims.getStringClaim("platform")));
     }
 
-    /** {@code roles} as a list of strings, or one string of them separated by spaces or commas. */
-    private static List<String> roles(JWTClaimsSet claims) throws ParseException {
-        Object roles = claims.getClaim("roles");
+    /** The roles claim as a list of strings, or one string of them separated by spaces or commas. */
+    private static List<String> roles(JWTClaimsSet claims, String claim) throws ParseException {
+        Object roles = claims.getClaim(claim);
         if (roles instanceof String s) {
             return List.of(s.split("[\\s,]+")).stream().filter(r -> !r.isEmpty()).toList();
         }
-        List<String> list = claims.getStringListClaim("roles");
+        List<String> list = claims.getStringListClaim(claim);
         return list == null ? List.of() : List.copyOf(list);
     }
 }

@@ -29,11 +29,26 @@ public sealed interface Principal {
     }
 
     /**
-     * A verified JWT: its subject and the claims Cairn reads. Which platform and tenant it may
-     * reach is the policy's to decide, never the token's alone.
+     * A user or service with roles, and perhaps the platform and tenant it belongs to: a JWT, or a
+     * login session. The policy reads both alike; which platform and tenant they may reach is its
+     * to decide, never the credential's alone.
      */
+    sealed interface Claims extends Principal {
+        String subject();
+
+        List<String> roles();
+
+        Optional<String> tenant();
+
+        Optional<String> platform();
+
+        /** How messages name the credential: "JWT" or "session". */
+        String kind();
+    }
+
+    /** A verified JWT: its subject and the claims Cairn reads. */
     record Jwt(String subject, List<String> roles, Optional<String> service, Optional<String> tenant,
-               Optional<String> platform) implements Principal {
+               Optional<String> platform) implements Claims {
         public Jwt {
             roles = List.copyOf(roles);
         }
@@ -41,6 +56,33 @@ public sealed interface Principal {
         @Override
         public String actor() {
             return "jwt:" + service.map(s -> s + "/").orElse("") + subject;
+        }
+
+        @Override
+        public String kind() {
+            return "JWT";
+        }
+    }
+
+    /**
+     * A login session ({@code POST /api/auth/login}), from its token: the user it was made for.
+     *
+     * @param id the first characters of the token's hash: names the session in logs, never the token
+     */
+    record Session(String id, String subject, List<String> roles, Optional<String> tenant,
+                   Optional<String> platform) implements Claims {
+        public Session {
+            roles = List.copyOf(roles);
+        }
+
+        @Override
+        public String actor() {
+            return "session:" + subject;
+        }
+
+        @Override
+        public String kind() {
+            return "session";
         }
     }
 

@@ -30,4 +30,12 @@ public sealed interface Action {
     /** A platform's schema, database or job route: the platform's own token, the admin's, or the network. */
     record ActForPlatform(String platform) implements Action {
     }
+
+    /**
+     * An upstream playbook: running it ({@code execute}), reading its runs ({@code view}) or changing
+     * it ({@code edit}). The admin token and the platform's token may; a user (JWT or session) what
+     * the playbook rules allow its roles.
+     */
+    record UsePlaybook(String path, String permission) implements Action {
+    }
 }

@@ -26,15 +26,16 @@ public record DataScope(String platform, String tenant) {
             case Principal.Network network -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
                     "the data API needs credentials: 'Authorization: Bearer <JWT or platform token>'");
             case Principal.PlatformToken token -> agree(header, token.platform(), "the platform token's platform");
-            case Principal.Jwt jwt -> jwt.platform().map(claim -> agree(header, claim, "the JWT's platform claim"))
+            case Principal.Claims user -> user.platform().map(claim -> agree(header, claim, "the " + user.kind()
+                            + "'s platform"))
                     .or(() -> header).or(() -> present(defaultPlatform)).orElseThrow(DataScope::noPlatform);
             case Principal.Admin admin -> header.or(() -> present(defaultPlatform)).orElseThrow(DataScope::noPlatform);
         };
         String tenant = present(tenantHeader).orElseThrow(() -> new CairnException(Problem.of(ErrorCode.TENANT_REQUIRED,
                 "the data API needs the tenant: send the x-tenant-id header").with("field", "x-tenant-id")));
-        if (principal instanceof Principal.Jwt jwt && jwt.tenant().filter(t -> !t.equals(tenant)).isPresent()) {
+        if (principal instanceof Principal.Claims user && user.tenant().filter(t -> !t.equals(tenant)).isPresent()) {
             throw new CairnException(Problem.of(ErrorCode.TENANT_CONFLICT, "x-tenant-id names tenant " + tenant
-                    + " but the JWT was issued for another tenant").with("field", "x-tenant-id"));
+                    + " but the " + user.kind() + " was issued for another tenant").with("field", "x-tenant-id"));
         }
         return new DataScope(platform, tenant);
     }

@@ -22,9 +22,15 @@ import java.util.function.Supplier;
 public final class Policy {
 
     private final boolean adminEnabled;
+    private final PlaybookRules playbooks;
 
     public Policy(boolean adminEnabled) {
+        this(adminEnabled, PlaybookRules.adminsOnly());
+    }
+
+    public Policy(boolean adminEnabled, PlaybookRules playbooks) {
         this.adminEnabled = adminEnabled;
+        this.playbooks = playbooks;
     }
 
     public void authorize(Supplier<Principal> principal, Action action) {
@@ -33,6 +39,35 @@ public final class Policy {
             case Action.ActForPlatform a -> actFor(principal.get(), a.platform());
             case Action.UseData a -> useData(principal.get(), a);
             case Action.CallFunction a -> call(principal.get(), a);
+            case Action.UsePlaybook a -> playbook(principal.get(), a);
+        }
+    }
+
+    /** Whether the principal may perform the action: the same decision, as an answer instead of an error. */
+    public boolean allows(Principal principal, Action action) {
+        try {
+            authorize(() -> principal, action);
+            return true;
+        } catch (CairnException e) {
+            return false;
+        }
+    }
+
+    private void playbook(Principal principal, Action.UsePlaybook action) {
+        switch (principal) {
+            case Principal.Network network -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
+                    "playbooks need credentials: a session, a JWT or the platform's token");
+            case Principal.Admin admin -> {
+            }
+            case Principal.PlatformToken token -> {
+            }
+            case Principal.Claims user -> {
+                if (!playbooks.allows(action.path(), action.permission(), user.roles())) {
+                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "the " + user.kind() + "'s roles "
+                            + user.roles() + " may not " + action.permission() + " playbook " + action.path())
+                            .with("playbook_path", action.path()).with("permission", action.permission()));
+                }
+            }
         }
     }
 
@@ -47,8 +82,8 @@ public final class Policy {
                     "admin routes need 'Authorization: Bearer <ADMIN_TOKEN>'");
             case Principal.PlatformToken token -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
                     "admin routes need the admin token; a platform token acts for its platform's routes only");
-            case Principal.Jwt jwt -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
-                    "admin routes need the admin token; a JWT acts on the data API only");
+            case Principal.Claims user -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
+                    "admin routes need the admin token; a " + user.kind() + " acts on the data API only");
         }
     }
 
@@ -60,9 +95,9 @@ public final class Policy {
             }
             case Principal.PlatformToken token -> {
             }
-            case Principal.Jwt jwt -> {
-                if (!action.settings().allows(action.entity(), action.verb(), jwt.roles())) {
-                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "the token's roles " + jwt.roles()
+            case Principal.Claims user -> {
+                if (!action.settings().allows(action.entity(), action.verb(), user.roles())) {
+                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "the " + user.kind() + "'s roles " + user.roles()
                             + " may not " + action.verb().wire() + " " + action.entity())
                             .with("entity", action.entity()).with("action", action.verb().wire()));
                 }
@@ -72,14 +107,14 @@ public final class Policy {
 
     private static void call(Principal principal, Action.CallFunction action) {
         switch (principal) {
-            case Principal.Jwt jwt -> {
-                if (jwt.platform().filter(p -> !p.equals(action.platform())).isPresent()) {
-                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "the JWT was issued for another platform"
-                            + " and cannot call functions of platform " + action.platform()));
+            case Principal.Claims user -> {
+                if (user.platform().filter(p -> !p.equals(action.platform())).isPresent()) {
+                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "the " + user.kind() + " was issued for"
+                            + " another platform and cannot call functions of platform " + action.platform()));
                 }
-                if (jwt.tenant().filter(t -> !action.tenant().equals(Optional.of(t))).isPresent()) {
-                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "the JWT was issued for tenant "
-                            + jwt.tenant().get() + " and calls that tenant's database only"));
+                if (user.tenant().filter(t -> !action.tenant().equals(Optional.of(t))).isPresent()) {
+                    throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "the " + user.kind() + " was issued for"
+                            + " tenant " + user.tenant().get() + " and calls that tenant's database only"));
                 }
             }
             default -> actFor(principal, action.platform());
@@ -99,8 +134,9 @@ public final class Policy {
                 }
             }
             // A JWT is a user's or a service's, meant for data: it never changes schemas or creates databases.
-            case Principal.Jwt jwt -> throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "a JWT acts on the"
-                    + " data API only; schema, database and job routes take the platform's token or the admin token"));
+            case Principal.Claims user -> throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "a " + user.kind()
+                    + " acts on the data API only; schema, database and job routes take the platform's token or the"
+                    + " admin token"));
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.cairn.events.EventSettings;
 import dev.cairn.identity.Cidr;
 import dev.cairn.identity.JwtSettings;
 import dev.cairn.pool.PgServer;
+import dev.cairn.session.SessionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -32,6 +33,8 @@ import java.util.Optional;
  * @param catalogCacheSize    databases whose catalog is kept in memory (the least recently used go first)
  * @param events              the outbox relay to NATS JetStream (off without {@code NATS_URL})
  * @param graphqlLimits       how much one GraphQL request may ask for
+ * @param playbookAccess      who may execute, view or edit which upstream playbooks ({@code PLAYBOOK_ACCESS})
+ * @param sessions            logins through an OIDC provider ({@code OIDC_ISSUER}) and their NATS key-value cache
  */
 public record Config(
         PgServer postgres,
@@ -63,7 +66,8 @@ public record Config(
         Duration idempotencyRetention,
         String embeddedPostgres,
         Path embeddedDataDirectory, int readyCopies, int catalogCacheSize, EventSettings events,
-        dev.cairn.graphql.Limits graphqlLimits) {
+        dev.cairn.graphql.Limits graphqlLimits, SessionSettings sessions,
+        dev.cairn.policy.PlaybookRules playbookAccess) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -111,7 +115,7 @@ public record Config(
                         .map(String::strip).filter(x -> !x.isEmpty()).toList()),
                 // The StoneScript clients give up on a migrate-all after 300 s: answer well before.
                 Duration.ofSeconds(env.integer("MIGRATE_ALL_SYNC_SECS", 20, 0, 240)),
-                jwt(env),
+                IdentityConfig.jwt(env),
                 env.get("DEFAULT_PLATFORM").map(String::strip).filter(p -> !p.isEmpty()),
                 Duration.ofHours(env.integer("IDEMPOTENCY_RETENTION_HOURS", 24, 1, 24 * 30)),
                 env.oneOf("EMBEDDED_PG", List.of("auto", "on", "off")),
@@ -121,7 +125,8 @@ public record Config(
                 events(env),
                 new dev.cairn.graphql.Limits(env.integer("GRAPHQL_MAX_DEPTH", 12, 1, 100),
                         env.integer("GRAPHQL_MAX_BREADTH", 100, 1, 10_000),
-                        env.integer("GRAPHQL_MAX_COST", 100_000, 1, Integer.MAX_VALUE)));
+                        env.integer("GRAPHQL_MAX_COST", 100_000, 1, Integer.MAX_VALUE)),
+                IdentityConfig.sessions(env), IdentityConfig.playbookAccess(env));
     }
 
     /** The same configuration on another PostgreSQL server (the embedded one, once it runs). */
@@ -131,28 +136,7 @@ public record Config(
                 healthPublic, adminToken, logLevel, logFormat, bundleLimits, maxJsonBytes, shutdownGrace,
                 applicationName, platformRoles, allowedExtensions, migrateAllSyncWait, jwt, defaultPlatform,
                 idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies, catalogCacheSize, events,
-                graphqlLimits);
-    }
-
-    /** HS256 needs a secret of at least 256 bits; the JWKS URL must be http(s). */
-    private static JwtSettings jwt(Env env) {
-        Optional<String> secret = env.get("JWT_SECRET").filter(s -> !s.isEmpty());
-        if (secret.isPresent() && secret.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
-            throw Env.bad("JWT_SECRET", "must be at least 32 bytes (HS256 needs a 256-bit secret)");
-        }
-        Optional<java.net.URI> jwks = env.get("JWT_JWKS_URL").filter(s -> !s.isEmpty()).map(url -> {
-            try {
-                java.net.URI uri = new java.net.URI(url);
-                if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw Env.bad("JWT_JWKS_URL", "expected an http(s) URL, got '" + url + "'");
-                }
-                return uri;
-            } catch (java.net.URISyntaxException e) {
-                throw Env.bad("JWT_JWKS_URL", "expected an http(s) URL, got '" + url + "'");
-            }
-        });
-        return new JwtSettings(secret, jwks, env.get("JWT_AUDIENCE").filter(s -> !s.isEmpty()),
-                env.get("JWT_ISSUER").filter(s -> !s.isEmpty()), env.seconds("JWT_LEEWAY_SECS", 30));
+                graphqlLimits, sessions, playbookAccess);
     }
 
     private static PgServer postgres(Env env) {

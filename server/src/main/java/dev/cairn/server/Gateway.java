@@ -26,6 +26,7 @@ import dev.cairn.fleet.Registry;
 import dev.cairn.identity.AdminToken;
 import dev.cairn.identity.Authenticator;
 import dev.cairn.identity.JwtVerifier;
+import dev.cairn.session.Sessions;
 import dev.cairn.identity.NetworkPolicy;
 import dev.cairn.logging.LogEncoder;
 import dev.cairn.metrics.Metrics;
@@ -34,6 +35,7 @@ import dev.cairn.pool.PoolManager;
 import dev.cairn.pool.PoolSettings;
 import io.helidon.webserver.WebServer;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
@@ -140,17 +142,30 @@ public final class Gateway implements AutoCloseable {
         AdminToken admin = AdminToken.of(config.adminToken());
         PlatformTokens tokens = new PlatformTokens(registry);
         V1Fleet v1Fleet = new V1Fleet(registry, registrar, jobs);
-        Policy policy = new Policy(admin.enabled());
+        Policy policy = new Policy(admin.enabled(), config.playbookAccess());
         Optional<Relay> relay = Relay.start(config.events(), directory, registry, roles, pools, housekeeping, control);
+        Sessions sessions = Sessions.of(config.sessions(), control, relay.map(Relay::nats));
+        housekeeping.scheduleWithFixedDelay(() -> purgeSessions(sessions), 1, 60, TimeUnit.MINUTES);
         Pipeline pipeline = new Pipeline(directory, catalogs, pools, roles, dataApiSettings, policy,
                 config.idempotencyRetention(), relay.<WriteListener>map(r -> r).orElse(WriteListener.NONE));
         return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
-                new Authenticator(admin, tokens, JwtVerifier.of(config.jwt())), policy,
+                new Authenticator(admin, tokens, JwtVerifier.of(config.jwt()), sessions), policy,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
                 dataApiSettings, config.defaultPlatform(),
                 new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay,
-                config.events(), new GraphqlExecutor(pipeline, config.graphqlLimits(), GRAPHQL_SCHEMAS));
+                config.events(), new GraphqlExecutor(pipeline, config.graphqlLimits(), GRAPHQL_SCHEMAS), sessions);
+    }
+
+    private static void purgeSessions(Sessions sessions) {
+        try {
+            int removed = sessions.purge();
+            if (removed > 0) {
+                LOG.info("sessions: removed {} that ended more than a day ago", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("sessions: purging ended sessions failed: {}", e.getMessage());
+        }
     }
 
     /** PLATFORM_ROLES: on needs a user that may create roles; auto uses them when it may. */

@@ -20,7 +20,7 @@ class AuthenticatorTest {
     private static Authenticator with(String adminToken) {
         Optional<JwtVerifier> jwts = JwtVerifier.of(new JwtSettings(Optional.of(Jwts.SECRET), Optional.empty(),
                 Optional.empty(), Optional.empty(), Duration.ofSeconds(30)));
-        return new Authenticator(AdminToken.of(Optional.of(adminToken)), new PlatformTokens(null), jwts);
+        return new Authenticator(AdminToken.of(Optional.of(adminToken)), new PlatformTokens(null), jwts, SessionTokens.NONE);
     }
 
     private static Principal resolve(Authenticator authenticator, String token) {

@@ -72,6 +72,11 @@ public final class ClassGateway implements BeforeAllCallback, AfterAllCallback {
         return running().sibling();
     }
 
+    /** A second instance with settings of its own (usually the same ones as this one's). */
+    public TestGateway sibling(Map<String, String> overrides) {
+        return running().sibling(overrides);
+    }
+
     private TestGateway running() {
         if (gateway == null) {
             throw new IllegalStateException("the class's gateway starts before its @BeforeAll methods; not yet");
