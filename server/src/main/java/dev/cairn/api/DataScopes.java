@@ -25,4 +25,20 @@ final class DataScopes {
         AccessFilter.subject(scope.platform(), Optional.of(scope.tenant()));
         return scope;
     }
+
+    /**
+     * A GraphQL request's scope, where the tenant may be absent: then only what the platform does
+     * without one (its playbooks) is served, never data.
+     */
+    static dev.cairn.data.Target.Tenant graphql(ServerRequest req, Optional<String> defaultPlatform) {
+        Optional<String> tenant = req.headers().first(TENANT).map(String::strip).filter(t -> !t.isEmpty());
+        if (tenant.isPresent()) {
+            DataScope scope = of(req, defaultPlatform);
+            return new dev.cairn.data.Target.Tenant(scope.platform(), Optional.of(scope.tenant()));
+        }
+        String platform = DataScope.platform(RequestIdentity.of(req).principal(), req.headers().first(PLATFORM),
+                defaultPlatform);
+        AccessFilter.subject(platform, Optional.empty());
+        return new dev.cairn.data.Target.Tenant(platform, Optional.empty());
+    }
 }

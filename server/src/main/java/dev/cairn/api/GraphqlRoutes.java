@@ -10,7 +10,6 @@ import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.graphql.GraphqlExecutor;
-import dev.cairn.policy.DataScope;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -85,15 +84,14 @@ final class GraphqlRoutes {
         if (operationName != null && !operationName.isNull() && !operationName.isTextual()) {
             throw invalid("operationName", "operationName is a string");
         }
-        DataScope scope = DataScopes.of(req, defaultPlatform);
+        Target.Tenant target = DataScopes.graphql(req, defaultPlatform);
         RequestIdentity identity = RequestIdentity.of(req);
         Map<String, Object> vars = variables == null || variables.isNull() ? Map.of() : Json.map(variables);
         String text = query.textValue();
-        Map<String, Object> answer = engine.execute(new GraphqlExecutor.Call(identity::principal,
-                new Target.Tenant(scope.platform(), Optional.of(scope.tenant())), text,
+        Map<String, Object> answer = engine.execute(new GraphqlExecutor.Call(identity::principal, target, text,
                 Optional.ofNullable(operationName).filter(JsonNode::isTextual).map(JsonNode::textValue), vars, readOnly,
-                () -> req.headers().first(IDEMPOTENCY_KEY).map(k -> Idempotency.key(k, "POST", PATH, scope.tenant(),
-                        identity.principal().actor(), body))));
+                () -> req.headers().first(IDEMPOTENCY_KEY).map(k -> Idempotency.key(k, "POST", PATH,
+                        target.tenant().orElse(""), identity.principal().actor(), body))));
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(Json.bytes(answer));

@@ -52,6 +52,7 @@ public final class Routes {
         new GraphqlRoutes(services.graphql(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         GraphiQL.assets(routing, table);
         new SessionRoutes(services.sessions(), services.policy(), services.maxJsonBytes()).register(routing, table);
+        new CallbackRoutes(services.playbooks(), services.maxJsonBytes()).register(routing, table);
         new EntityRoutes(services.pipeline(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         new DatabaseLifecycleRoutes(services.lifecycle(), services.registrar(), services.registry(),
                 services.maxJsonBytes())

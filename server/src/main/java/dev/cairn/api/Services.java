@@ -30,6 +30,7 @@ import java.time.Duration;
  * @param migrateAllSyncWait how long {@code POST /v2/migrate-all} waits for its job before answering 202
  * @param relay        the outbox relay to NATS, when {@code NATS_URL} is set
  * @param events       event settings (subscription limits among them)
+ * @param playbooks    upstream actions: playbooks on a workflow server, and their signed callbacks
  * @param sessions     login sessions ({@code /api/auth/*}), which the authenticator also resolves
  */
 public record Services(Registrar registrar, Registry registry, ControlDatabase control, Pipeline pipeline, CatalogCache catalogs,
@@ -39,5 +40,6 @@ public record Services(Registrar registrar, Registry registry, ControlDatabase c
                        Metrics metrics, Duration migrateAllSyncWait, DataApiSettingsStore dataApiSettings,
                        java.util.Optional<String> defaultPlatform, DatabaseLifecycle lifecycle,
                        java.util.Optional<Relay> relay, EventSettings events,
-                       dev.cairn.graphql.GraphqlExecutor graphql, dev.cairn.session.Sessions sessions) {
+                       dev.cairn.graphql.GraphqlExecutor graphql, dev.cairn.session.Sessions sessions,
+                       dev.cairn.upstream.Playbooks playbooks) {
 }

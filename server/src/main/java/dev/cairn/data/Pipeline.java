@@ -131,6 +131,16 @@ public final class Pipeline {
                 route.catalog());
     }
 
+    /**
+     * A platform without a database: its settings and nothing to read or write, for a request that
+     * names no tenant (GraphQL serves such a request its platform-wide fields only, the playbooks).
+     */
+    public Surface platformSurface(String platform) {
+        dev.cairn.catalog.Tables none = new dev.cairn.catalog.Tables(Map.of(), Map.of());
+        return new Surface(platform, "", Entities.of(none, settings.get(platform)), new Catalog("", Map.of(),
+                new dev.cairn.catalog.Types(Map.of(), Map.of()), none));
+    }
+
     // ---- resolve -------------------------------------------------------------------------------------
 
     private Route resolve(Request request, boolean reload) {

@@ -33,9 +33,18 @@ import java.util.regex.Pattern;
  * @param defaultAllow        whether an action no rule mentions is allowed (as the Panorama gateway did)
  * @param entities            rules per entity (by its path name)
  * @param introspection       whether the GraphQL face answers introspection ({@code __schema}, {@code __type})
+ * @param upstream            the platform's workflow server, when it has its own ({@code NOETL_BASE_URL} otherwise)
  */
 public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColumn, boolean idempotencyRequired,
-                              boolean defaultAllow, Map<String, EntityRules> entities, boolean introspection) {
+                              boolean defaultAllow, Map<String, EntityRules> entities, boolean introspection,
+                              Optional<Upstream> upstream) {
+
+    /**
+     * {@code "upstream": {"baseUrl": "http://noetl:8082", "executeApi": "execute"|"runPlaybook"}}: where
+     * this platform's playbooks run, and which of the NoETL server's two start routes it speaks.
+     */
+    public record Upstream(java.net.URI baseUrl, boolean runPlaybookApi) {
+    }
 
     /** Where a tenant's rows live. */
     public enum Tenancy { DATABASE, ROW }
@@ -78,7 +87,8 @@ public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColum
 
     /** What a platform gets until it says otherwise. */
     public static DataApiSettings defaults() {
-        return new DataApiSettings(Naming.CAMEL_CASE, Tenancy.DATABASE, "tenant_id", true, true, Map.of(), true);
+        return new DataApiSettings(Naming.CAMEL_CASE, Tenancy.DATABASE, "tenant_id", true, true, Map.of(), true,
+                Optional.empty());
     }
 
     public EntityRules rules(String entity) {
@@ -123,7 +133,8 @@ public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColum
         if (json == null || !json.isObject()) {
             throw invalid("$", "the data-API settings are a JSON object");
         }
-        known(json, "$", Set.of("naming", "tenancy", "tenantColumn", "idempotency", "access", "entities", "graphql"));
+        known(json, "$", Set.of("naming", "tenancy", "tenantColumn", "idempotency", "access", "entities", "graphql",
+                "upstream"));
         Naming naming = choice(json, "naming", Map.of("camelCase", Naming.CAMEL_CASE, "columns", Naming.COLUMNS),
                 Naming.CAMEL_CASE);
         Tenancy tenancy = choice(json, "tenancy", Map.of("database", Tenancy.DATABASE, "row", Tenancy.ROW),
@@ -146,7 +157,8 @@ public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColum
                 entities.put(e.getKey(), rules(e.getValue(), path));
             }
         }
-        return new DataApiSettings(naming, tenancy, tenantColumn, idempotency, allow, entities, introspection(json));
+        return new DataApiSettings(naming, tenancy, tenantColumn, idempotency, allow, entities, introspection(json),
+                upstream(json));
     }
 
     /** {@code "graphql": {"introspection": "on"|"off"}}. */
@@ -160,6 +172,31 @@ public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColum
         }
         known(graphql, "$.graphql", Set.of("introspection"));
         return choice(graphql, "introspection", "$.graphql", Map.of("on", true, "off", false), true);
+    }
+
+    /** {@code "upstream": {"baseUrl": "http(s)://…", "executeApi": "execute"|"runPlaybook"}}. */
+    private static Optional<Upstream> upstream(JsonNode json) {
+        JsonNode upstream = json.get("upstream");
+        if (upstream == null || upstream.isNull()) {
+            return Optional.empty();
+        }
+        if (!upstream.isObject()) {
+            throw invalid("$.upstream", "is an object");
+        }
+        known(upstream, "$.upstream", Set.of("baseUrl", "executeApi"));
+        String url = upstream.path("baseUrl").asText("");
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw invalid("$.upstream.baseUrl", "is an http(s) URL");
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+                || uri.getRawUserInfo() != null) {
+            throw invalid("$.upstream.baseUrl", "is an http(s) URL without credentials in it");
+        }
+        boolean run = choice(upstream, "executeApi", "$.upstream", Map.of("execute", false, "runPlaybook", true), false);
+        return Optional.of(new Upstream(uri, run));
     }
 
     private static EntityRules rules(JsonNode json, String path) {
@@ -211,6 +248,8 @@ public record DataApiSettings(Naming naming, Tenancy tenancy, String tenantColum
             r.roles().forEach((verb, names) -> names.forEach(roles.withArray(verb.wire())::add));
         });
         o.putObject("graphql").put("introspection", introspection ? "on" : "off");
+        upstream.ifPresent(u -> o.putObject("upstream").put("baseUrl", u.baseUrl().toString())
+                .put("executeApi", u.runPlaybookApi() ? "runPlaybook" : "execute"));
         return o;
     }
 

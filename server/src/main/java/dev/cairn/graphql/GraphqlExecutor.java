@@ -8,6 +8,7 @@ import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.error.Problem;
 import dev.cairn.identity.Principal;
+import dev.cairn.upstream.Playbooks;
 import graphql.ExecutionInput;
 import graphql.ExecutionResult;
 import graphql.GraphQL;
@@ -40,16 +41,20 @@ public final class GraphqlExecutor {
     private final Pipeline pipeline;
     private final Limits limits;
     private final Schemas schemas;
+    private final Playbooks playbooks;
 
-    public GraphqlExecutor(Pipeline pipeline, Limits limits, int cachedSchemas) {
+    public GraphqlExecutor(Pipeline pipeline, Limits limits, int cachedSchemas, Playbooks playbooks) {
         this.pipeline = pipeline;
         this.limits = limits;
-        this.schemas = new Schemas(cachedSchemas);
+        this.schemas = new Schemas(cachedSchemas, playbooks);
+        this.playbooks = playbooks;
     }
 
     /**
      * One GraphQL request.
      *
+     * @param target      the tenant's database; a {@link Target.Tenant} without a tenant is a request
+     *                    that named none, served the platform-wide fields only (playbooks), never data
      * @param queriesOnly a mutation is refused ({@code GET}, which must change nothing)
      * @param key         the request's idempotency key, read only if it holds mutations
      */
@@ -59,7 +64,9 @@ public final class GraphqlExecutor {
 
     /** The GraphQL response ({@code data}, {@code errors}) as a map for the face to write. */
     public Map<String, Object> execute(Call call) {
-        Pipeline.Surface surface = pipeline.surface(call.target());
+        boolean platformWide = call.target() instanceof Target.Tenant t && t.tenant().isEmpty();
+        Pipeline.Surface surface = platformWide ? pipeline.platformSurface(call.target().platform())
+                : pipeline.surface(call.target());
         Schemas.Compiled compiled = schemas.get(surface);
         ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(call.query())
                 .variables(call.variables());
@@ -87,7 +94,8 @@ public final class GraphqlExecutor {
                     .createExecutableNormalizedOperationWithRawVariables(compiled.built().schema(), document.getDocument(),
                             call.operationName().orElse(null), RawVariables.of(call.variables()));
             cost = limits.check(normalized, compiled.built().schema());
-            Roots roots = new Roots(pipeline, call.principal(), call.target(), surface.entities());
+            Roots roots = new Roots(pipeline, call.principal(), call.target(), surface.platform(), surface.entities(),
+                    playbooks);
             prefetched = switch (operation.get().getOperation()) {
                 case QUERY -> roots.query(normalized.getTopLevelFields(), compiled.built().queries());
                 case MUTATION -> roots.mutate(normalized.getTopLevelFields(), compiled.built().mutations(), call.key());
@@ -124,10 +132,12 @@ public final class GraphqlExecutor {
     static final class Schemas {
         private final int capacity;
         private final Map<Key, Compiled> cache;
+        private final Playbooks playbooks;
 
-        Schemas(int capacity) {
+        Schemas(int capacity, Playbooks playbooks) {
             this.capacity = capacity;
             this.cache = new LinkedHashMap<>(16, 0.75f, true);
+            this.playbooks = playbooks;
         }
 
         record Key(String platform, String checksum, DataApiSettings settings) {
@@ -141,7 +151,8 @@ public final class GraphqlExecutor {
                     return found;
                 }
             }
-            Compiled built = Compiled.of(SchemaFactory.build(surface, Fetchers.ROOT));
+            Compiled built = Compiled.of(SchemaFactory.build(surface, Fetchers.ROOT,
+                    playbooks.available(surface.entities().settings())));
             synchronized (cache) {
                 Compiled raced = cache.putIfAbsent(key, built);
                 if (cache.size() > capacity) {

@@ -102,6 +102,32 @@ final class PgScalars {
             return literal(input, variables);
         }
 
+        /** A variable's value as a literal (graphql-java's normalized operations carry variables that way). */
+        @Override
+        public Value<?> valueToLiteral(Object input, GraphQLContext context, Locale locale) {
+            return toLiteral(input);
+        }
+
+        private Value<?> toLiteral(Object input) {
+            return switch (input) {
+                case null -> NullValue.of();
+                case String s -> StringValue.of(s);
+                case Boolean b -> BooleanValue.of(b);
+                case java.math.BigDecimal d -> FloatValue.newFloatValue(d).build();
+                case Double d -> FloatValue.of(d);
+                case Float f -> FloatValue.of(f.doubleValue());
+                case java.math.BigInteger i -> IntValue.newIntValue(i).build();
+                case Number n -> IntValue.newIntValue(java.math.BigInteger.valueOf(n.longValue())).build();
+                case List<?> list -> ArrayValue.newArrayValue().values(list.stream().<Value>map(this::toLiteral).toList()).build();
+                case Map<?, ?> map -> {
+                    ObjectValue.Builder o = ObjectValue.newObjectValue();
+                    map.forEach((k, v) -> o.objectField(new ObjectField(String.valueOf(k), toLiteral(v))));
+                    yield o.build();
+                }
+                default -> StringValue.of(input.toString());
+            };
+        }
+
         private Object literal(Value<?> input, CoercedVariables variables) {
             return switch (input) {
                 case StringValue s -> s.getValue();

@@ -21,6 +21,7 @@ import dev.cairn.entity.Entity;
 import dev.cairn.error.CairnException;
 import dev.cairn.error.ErrorCode;
 import dev.cairn.identity.Principal;
+import dev.cairn.upstream.Playbooks;
 import graphql.normalized.ExecutableNormalizedField;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,12 +50,21 @@ final class Roots {
     private final Supplier<Principal> principal;
     private final Target target;
     private final Entities entities;
+    private final Playbooks playbooks;
+    private final String platform;
 
-    Roots(Pipeline pipeline, Supplier<Principal> principal, Target target, Entities entities) {
+    Roots(Pipeline pipeline, Supplier<Principal> principal, Target target, String platform, Entities entities,
+          Playbooks playbooks) {
         this.pipeline = pipeline;
         this.principal = principal;
         this.target = target;
+        this.platform = platform;
         this.entities = entities;
+        this.playbooks = playbooks;
+    }
+
+    private Playbooks.Scope scope() {
+        return new Playbooks.Scope(principal.get(), platform, entities.settings());
     }
 
     // ---- queries -------------------------------------------------------------------------------------
@@ -88,6 +98,8 @@ final class Roots {
                 pipeline.call(new Request(principal, target, call(function, args)), sink);
                 yield shaped(function, sink.rows());
             }
+            case SchemaFactory.ExecutionById byId -> playbooks.execution(scope(), String.valueOf(args.get("id")))
+                    .map(Roots::plain).orElse(null);
             default -> throw new IllegalStateException("not a query field: " + field.getName());
         };
     }
@@ -146,6 +158,9 @@ final class Roots {
      */
     Prefetched mutate(List<ExecutableNormalizedField> fields, Map<String, SchemaFactory.Root> roots,
                       Supplier<Optional<Idempotency.Key>> key) {
+        if (fields.stream().anyMatch(f -> roots.get(f.getName()) instanceof SchemaFactory.ExecutePlaybook)) {
+            return startPlaybooks(fields, roots, key);
+        }
         Prefetched out = new Prefetched();
         List<ExecutableNormalizedField> run = new ArrayList<>();
         List<Operation> ops = new ArrayList<>();
@@ -178,6 +193,45 @@ final class Roots {
             out.put(field.getResultKey(), mutated(roots.get(field.getName()), results.get(i)));
         }
         return out;
+    }
+
+    /**
+     * Playbook starts, in order; each on its own (a workflow server is no part of a database
+     * transaction, so they never share a request with data mutations). The idempotency key, with
+     * the field's position, makes a retried request replay its starts instead of running them again.
+     */
+    private Prefetched startPlaybooks(List<ExecutableNormalizedField> fields, Map<String, SchemaFactory.Root> roots,
+                                      Supplier<Optional<Idempotency.Key>> key) {
+        Prefetched out = new Prefetched();
+        boolean mixed = fields.stream().map(f -> roots.get(f.getName()))
+                .anyMatch(r -> r != null && !(r instanceof SchemaFactory.ExecutePlaybook));
+        Optional<String> idempotency = key.get().map(Idempotency.Key::key);
+        for (int i = 0; i < fields.size(); i++) {
+            ExecutableNormalizedField field = fields.get(i);
+            if (roots.get(field.getName()) == null) {
+                continue;
+            }
+            try {
+                if (mixed) {
+                    throw CairnException.of(ErrorCode.INVALID_QUERY, "executePlaybook runs in a request of its own:"
+                            + " a workflow server cannot share the data mutations' transaction");
+                }
+                Map<String, Object> args = field.getResolvedArguments();
+                int position = i;
+                out.put(field.getResultKey(), plain(playbooks.execute(scope(), String.valueOf(args.get("name")),
+                        tree(args.get("variables")), Optional.ofNullable((String) args.get("clientId")),
+                        idempotency.map(k -> position == 0 ? k : k + "#" + position))));
+            } catch (CairnException e) {
+                out.fail(field.getResultKey(), e);
+            }
+        }
+        return out;
+    }
+
+    /** An upstream answer as GraphQL's default fetchers read it: maps and lists. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> plain(JsonNode node) {
+        return ROWS.convertValue(node, Map.class);
     }
 
     private Operation operation(ExecutableNormalizedField field, SchemaFactory.Root root) {

@@ -78,6 +78,14 @@ final class SchemaFactory {
     record Function(String function, Routine routine, boolean scalar, List<String> arguments) implements Root {
     }
 
+    /** {@code executePlaybook}: a run started on the platform's workflow server. */
+    record ExecutePlaybook() implements Root {
+    }
+
+    /** {@code execution(id)}: a run's status and result, from the workflow server. */
+    record ExecutionById() implements Root {
+    }
+
     /** The schema and what each root field does. */
     record Built(GraphQLSchema schema, Map<String, Root> queries, Map<String, Root> mutations) {
     }
@@ -100,11 +108,12 @@ final class SchemaFactory {
         this.types = surface.catalog().types();
     }
 
-    static Built build(Pipeline.Surface surface, DataFetcher<?> root) {
-        return new SchemaFactory(surface).schema(root);
+    /** @param playbooks whether the platform has a workflow server (and so the playbook fields) */
+    static Built build(Pipeline.Surface surface, DataFetcher<?> root, boolean playbooks) {
+        return new SchemaFactory(surface).schema(root, playbooks);
     }
 
-    private Built schema(DataFetcher<?> rootFetcher) {
+    private Built schema(DataFetcher<?> rootFetcher, boolean playbooks) {
         for (Entity e : surface.entities().byName().values()) {
             Names.pascal(e.name()).filter(n -> !byType.containsKey(n) && !n.endsWith("Page")).ifPresentOrElse(n -> {
                 byType.put(n, e);
@@ -115,6 +124,9 @@ final class SchemaFactory {
         GraphQLObjectType.Builder mutation = GraphQLObjectType.newObject().name("Mutation");
         Map<String, Root> queries = new LinkedHashMap<>();
         Map<String, Root> mutations = new LinkedHashMap<>();
+        if (playbooks) { // first: the NoETL contract's names win over a table's or a function's
+            PlaybookFields.add(byType.keySet(), query, queries, mutation, mutations, additional);
+        }
         for (Map.Entry<String, Entity> t : byType.entrySet()) {
             entity(t.getKey(), t.getValue(), query, queries, mutation, mutations);
         }
@@ -391,7 +403,7 @@ final class SchemaFactory {
 
     // ---- pieces --------------------------------------------------------------------------------------
 
-    private static void addQuery(GraphQLObjectType.Builder root, Map<String, Root> roots, String name, Root what,
+    static void addQuery(GraphQLObjectType.Builder root, Map<String, Root> roots, String name, Root what,
                                  GraphQLFieldDefinition.Builder field) {
         if (roots.containsKey(name)) {
             LOG.info("GraphQL leaves out field {}: the name is taken", name);

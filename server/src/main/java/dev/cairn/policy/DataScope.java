@@ -21,8 +21,23 @@ public record DataScope(String platform, String tenant) {
 
     public static DataScope resolve(Principal principal, Optional<String> platformHeader, Optional<String> tenantHeader,
                                     Optional<String> defaultPlatform) {
+        String platform = platform(principal, platformHeader, defaultPlatform);
+        String tenant = present(tenantHeader).orElseThrow(() -> new CairnException(Problem.of(ErrorCode.TENANT_REQUIRED,
+                "the data API needs the tenant: send the x-tenant-id header").with("field", "x-tenant-id")));
+        if (principal instanceof Principal.Claims user && user.tenant().filter(t -> !t.equals(tenant)).isPresent()) {
+            throw new CairnException(Problem.of(ErrorCode.TENANT_CONFLICT, "x-tenant-id names tenant " + tenant
+                    + " but the " + user.kind() + " was issued for another tenant").with("field", "x-tenant-id"));
+        }
+        return new DataScope(platform, tenant);
+    }
+
+    /**
+     * The platform alone, for what a platform does without a tenant (its playbooks): decided by the
+     * same rules as {@link #resolve}.
+     */
+    public static String platform(Principal principal, Optional<String> platformHeader, Optional<String> defaultPlatform) {
         Optional<String> header = present(platformHeader);
-        String platform = switch (principal) {
+        return switch (principal) {
             case Principal.Network network -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
                     "the data API needs credentials: 'Authorization: Bearer <JWT or platform token>'");
             case Principal.PlatformToken token -> agree(header, token.platform(), "the platform token's platform");
@@ -31,13 +46,6 @@ public record DataScope(String platform, String tenant) {
                     .or(() -> header).or(() -> present(defaultPlatform)).orElseThrow(DataScope::noPlatform);
             case Principal.Admin admin -> header.or(() -> present(defaultPlatform)).orElseThrow(DataScope::noPlatform);
         };
-        String tenant = present(tenantHeader).orElseThrow(() -> new CairnException(Problem.of(ErrorCode.TENANT_REQUIRED,
-                "the data API needs the tenant: send the x-tenant-id header").with("field", "x-tenant-id")));
-        if (principal instanceof Principal.Claims user && user.tenant().filter(t -> !t.equals(tenant)).isPresent()) {
-            throw new CairnException(Problem.of(ErrorCode.TENANT_CONFLICT, "x-tenant-id names tenant " + tenant
-                    + " but the " + user.kind() + " was issued for another tenant").with("field", "x-tenant-id"));
-        }
-        return new DataScope(platform, tenant);
     }
 
     /** The header may repeat what the credentials say, never contradict it. */

@@ -34,6 +34,7 @@ import java.util.Optional;
  * @param events              the outbox relay to NATS JetStream (off without {@code NATS_URL})
  * @param graphqlLimits       how much one GraphQL request may ask for
  * @param playbookAccess      who may execute, view or edit which upstream playbooks ({@code PLAYBOOK_ACCESS})
+ * @param upstream            the workflow server playbooks run on ({@code NOETL_BASE_URL}) and its callbacks
  * @param sessions            logins through an OIDC provider ({@code OIDC_ISSUER}) and their NATS key-value cache
  */
 public record Config(
@@ -67,7 +68,7 @@ public record Config(
         String embeddedPostgres,
         Path embeddedDataDirectory, int readyCopies, int catalogCacheSize, EventSettings events,
         dev.cairn.graphql.Limits graphqlLimits, SessionSettings sessions,
-        dev.cairn.policy.PlaybookRules playbookAccess) {
+        dev.cairn.policy.PlaybookRules playbookAccess, dev.cairn.upstream.UpstreamSettings upstream) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -126,7 +127,7 @@ public record Config(
                 new dev.cairn.graphql.Limits(env.integer("GRAPHQL_MAX_DEPTH", 12, 1, 100),
                         env.integer("GRAPHQL_MAX_BREADTH", 100, 1, 10_000),
                         env.integer("GRAPHQL_MAX_COST", 100_000, 1, Integer.MAX_VALUE)),
-                IdentityConfig.sessions(env), IdentityConfig.playbookAccess(env));
+                IdentityConfig.sessions(env), IdentityConfig.playbookAccess(env), UpstreamConfig.upstream(env));
     }
 
     /** The same configuration on another PostgreSQL server (the embedded one, once it runs). */
@@ -136,7 +137,7 @@ public record Config(
                 healthPublic, adminToken, logLevel, logFormat, bundleLimits, maxJsonBytes, shutdownGrace,
                 applicationName, platformRoles, allowedExtensions, migrateAllSyncWait, jwt, defaultPlatform,
                 idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies, catalogCacheSize, events,
-                graphqlLimits, sessions, playbookAccess);
+                graphqlLimits, sessions, playbookAccess, upstream);
     }
 
     private static PgServer postgres(Env env) {

@@ -27,6 +27,7 @@ import dev.cairn.identity.AdminToken;
 import dev.cairn.identity.Authenticator;
 import dev.cairn.identity.JwtVerifier;
 import dev.cairn.session.Sessions;
+import dev.cairn.upstream.Playbooks;
 import dev.cairn.identity.NetworkPolicy;
 import dev.cairn.logging.LogEncoder;
 import dev.cairn.metrics.Metrics;
@@ -145,7 +146,8 @@ public final class Gateway implements AutoCloseable {
         Policy policy = new Policy(admin.enabled(), config.playbookAccess());
         Optional<Relay> relay = Relay.start(config.events(), directory, registry, roles, pools, housekeeping, control);
         Sessions sessions = Sessions.of(config.sessions(), control, relay.map(Relay::nats));
-        housekeeping.scheduleWithFixedDelay(() -> purgeSessions(sessions), 1, 60, TimeUnit.MINUTES);
+        Playbooks playbooks = Playbooks.of(config.upstream(), control, relay.map(Relay::nats), policy);
+        housekeeping.scheduleWithFixedDelay(() -> purge(sessions, playbooks), 1, 60, TimeUnit.MINUTES);
         Pipeline pipeline = new Pipeline(directory, catalogs, pools, roles, dataApiSettings, policy,
                 config.idempotencyRetention(), relay.<WriteListener>map(r -> r).orElse(WriteListener.NONE));
         return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
@@ -154,17 +156,20 @@ public final class Gateway implements AutoCloseable {
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
                 dataApiSettings, config.defaultPlatform(),
                 new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay,
-                config.events(), new GraphqlExecutor(pipeline, config.graphqlLimits(), GRAPHQL_SCHEMAS), sessions);
+                config.events(), new GraphqlExecutor(pipeline, config.graphqlLimits(), GRAPHQL_SCHEMAS, playbooks), sessions,
+                playbooks);
     }
 
-    private static void purgeSessions(Sessions sessions) {
+    /** Hourly: sessions that ended a day ago, callback signatures past their window, week-old playbook runs. */
+    private static void purge(Sessions sessions, Playbooks playbooks) {
         try {
             int removed = sessions.purge();
             if (removed > 0) {
                 LOG.info("sessions: removed {} that ended more than a day ago", removed);
             }
+            playbooks.purge();
         } catch (RuntimeException e) {
-            LOG.warn("sessions: purging ended sessions failed: {}", e.getMessage());
+            LOG.warn("purging ended sessions and old playbook runs failed: {}", e.getMessage());
         }
     }
 

@@ -29,7 +29,8 @@ class EntitiesTest {
     private static Entities entities(Naming naming, Tables.Table... tables) {
         return Entities.of(new Tables(Arrays.stream(tables).collect(java.util.stream.Collectors.toMap(
                 Tables.Table::key, t -> t)), Map.of()), new DataApiSettings(naming, DEFAULTS.tenancy(),
-                DEFAULTS.tenantColumn(), DEFAULTS.idempotencyRequired(), DEFAULTS.defaultAllow(), DEFAULTS.entities(), true));
+                DEFAULTS.tenantColumn(), DEFAULTS.idempotencyRequired(), DEFAULTS.defaultAllow(), DEFAULTS.entities(), true,
+                java.util.Optional.empty()));
     }
 
     @Test
