@@ -28,11 +28,13 @@ public final class Routes {
 
     /** Every route of the gateway on {@code server}: the HTTP routing and the WebSocket endpoint. */
     public static void install(WebServerConfig.Builder server, Services services) {
-        EventRoutes events = new EventRoutes(new EventFace(services.pipeline(), services.relay(), services.events(),
-                services.defaultPlatform()), services.authenticator(), services.network());
+        EventFace face = new EventFace(services.pipeline(), services.relay(), services.events(),
+                services.defaultPlatform());
+        EventRoutes events = new EventRoutes(face, services.authenticator(), services.network());
         server.directHandlers(directHandlers())
                 .routing(routing -> configure(routing, services, events))
-                .addRouting(events.webSocket());
+                .addRouting(events.webSocket().endpoint(GraphqlRoutes.PATH, () -> new GraphqlSocket(face,
+                        services.authenticator(), services.network(), services.graphql())));
     }
 
     private static void configure(HttpRouting.Builder routing, Services services, EventRoutes events) {

@@ -17,6 +17,9 @@ final class Fetchers {
     static final DataFetcher<Object> RELATION = env -> env.getSource() instanceof Map<?, ?> row
             ? row.get(SchemaFactory.RELATION_KEY + env.getField().getResultKey()) : null;
 
+    /** A subscription's root field: the events its source delivers, as the publisher graphql-java maps. */
+    static final DataFetcher<Object> SUBSCRIPTION = env -> env.getGraphQlContext().<SourcePublisher>get(SourcePublisher.class);
+
     private Fetchers() {
     }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.graphql;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.data.Idempotency;
 import dev.cairn.data.Pipeline;
 import dev.cairn.data.Target;
@@ -115,6 +116,161 @@ public final class GraphqlExecutor {
         answer.put("extensions", Map.of("cost", Map.of("estimated", cost, "limit", limits.maxCost()),
                 "statements", prefetched.statements()));
         return answer;
+    }
+
+    // ---- subscriptions -------------------------------------------------------------------------------
+
+    /** Where entity change events come from: the face's event stream, under its identity and policy. */
+    public interface Sources {
+        /**
+         * Opens the entity's change events for the principal on the target (authorized as the event
+         * routes authorize: whoever may list the entity); each event's JSON goes to {@code events}.
+         */
+        AutoCloseable entityChanges(Principal principal, Target target, String entity, java.util.Set<String> types,
+                                    Optional<String> since, java.util.function.Consumer<JsonNode> events,
+                                    Runnable overflow);
+    }
+
+    /** What a subscription answers, in order: results, then its end; or errors, once, when it cannot start. */
+    public interface Listener {
+        void next(Map<String, Object> result);
+
+        void error(List<Map<String, Object>> errors);
+
+        void complete();
+    }
+
+    private static final AutoCloseable NOTHING = () -> { };
+
+    /**
+     * A request over WebSocket: a subscription runs until the handle is closed, each event shaped by
+     * its selection set; a query or a mutation answers once and completes. The source is opened, and
+     * so authorized, before anything is sent; a refusal is one {@link Listener#error}.
+     *
+     * @param buffer   events that may wait for the client
+     * @param overflow what to do when they are more: the client is too slow
+     */
+    public AutoCloseable subscribe(Call call, Sources sources, Listener listener, int buffer, Runnable overflow) {
+        boolean platformWide = call.target() instanceof Target.Tenant t && t.tenant().isEmpty();
+        Pipeline.Surface surface = platformWide ? pipeline.platformSurface(call.target().platform())
+                : pipeline.surface(call.target());
+        Schemas.Compiled compiled = schemas.get(surface);
+        ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(call.query()).variables(call.variables());
+        call.operationName().ifPresent(input::operationName);
+        PreparsedDocumentEntry document = compiled.document(call.query(),
+                q -> ParseAndValidate.parseAndValidate(compiled.built().schema(), input.build()));
+        Optional<OperationDefinition> operation = document.hasErrors() ? Optional.empty()
+                : operation(document.getDocument(), call.operationName());
+        if (document.hasErrors() || operation.isEmpty()
+                || operation.get().getOperation() != OperationDefinition.Operation.SUBSCRIPTION) {
+            Map<String, Object> answer = execute(call);
+            if (answer.get("data") == null && answer.get("errors") instanceof List<?> errors) {
+                listener.error(errorList(errors));
+            } else {
+                listener.next(answer);
+                listener.complete();
+            }
+            return NOTHING;
+        }
+        SourcePublisher publisher = new SourcePublisher(buffer);
+        AutoCloseable source;
+        try {
+            ExecutableNormalizedOperation normalized = ExecutableNormalizedOperationFactory
+                    .createExecutableNormalizedOperationWithRawVariables(compiled.built().schema(), document.getDocument(),
+                            call.operationName().orElse(null), RawVariables.of(call.variables()));
+            limits.check(normalized, compiled.built().schema());
+            var field = normalized.getTopLevelFields().getFirst();
+            source = open(call, surface, compiled.built().subscriptions().get(field.getName()),
+                    field.getResolvedArguments(), sources, publisher, overflow);
+        } catch (CairnException e) {
+            listener.error(errorList((List<?>) Errors.response(e).get("errors")));
+            return NOTHING;
+        } catch (graphql.GraphQLException e) {
+            listener.error(errorList((List<?>) Errors.response(new CairnException(Problem.of(ErrorCode.INVALID_QUERY,
+                    e.getMessage()))).get("errors")));
+            return NOTHING;
+        }
+        ExecutionResult result = compiled.graphql().execute(input.graphQLContext(Map.of(SourcePublisher.class, publisher,
+                Introspection.INTROSPECTION_DISABLED, !surface.entities().settings().introspection())).build());
+        if (!(result.getData() instanceof org.reactivestreams.Publisher<?> events)) {
+            close(source);
+            listener.error(errorList((List<?>) Errors.specification(result).get("errors")));
+            return NOTHING;
+        }
+        events.subscribe(new org.reactivestreams.Subscriber<Object>() {
+            @Override
+            public void onSubscribe(org.reactivestreams.Subscription s) {
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Object each) {
+                listener.next(Errors.specification((ExecutionResult) each));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                listener.error(errorList((List<?>) Errors.response(new CairnException(Problem.of(ErrorCode.INTERNAL_ERROR,
+                        "the subscription failed"))).get("errors")));
+            }
+
+            @Override
+            public void onComplete() {
+                listener.complete();
+            }
+        });
+        return () -> {
+            close(source);
+            publisher.complete();
+        };
+    }
+
+    /** Opens the root field's source, authorized for the caller; its events go to the publisher. */
+    private AutoCloseable open(Call call, Pipeline.Surface surface, SchemaFactory.Root root, Map<String, Object> args,
+                               Sources sources, SourcePublisher publisher, Runnable overflow) {
+        return switch (root) {
+            case SchemaFactory.EntityChanges changes -> {
+                @SuppressWarnings("unchecked")
+                List<String> types = (List<String>) args.get("types");
+                yield sources.entityChanges(call.principal().get(), call.target(), changes.entity().name(),
+                        types == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(types),
+                        Optional.ofNullable((String) args.get("since")), event -> {
+                            if (!publisher.offer(change(event))) {
+                                overflow.run();
+                            }
+                        }, overflow);
+            }
+            case SchemaFactory.ExecutionUpdates updates -> playbooks.watch(new Playbooks.Scope(call.principal().get(),
+                    surface.platform(), surface.entities().settings()), String.valueOf(args.get("executionId")), update -> {
+                        if (!publisher.offer(Roots.ROWS.convertValue(update, MAP))) {
+                            overflow.run();
+                        }
+                    });
+            default -> throw new IllegalStateException("not a subscription field: " + root);
+        };
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
+
+    /** An event of the stream as the change type reads it: its row under {@code data}. */
+    private static Map<String, Object> change(JsonNode event) {
+        Map<String, Object> out = new LinkedHashMap<>(Roots.ROWS.convertValue(event, MAP));
+        out.put("data", out.remove("payload"));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> errorList(List<?> errors) {
+        return (List<Map<String, Object>>) errors;
+    }
+
+    private static void close(AutoCloseable source) {
+        try {
+            source.close();
+        } catch (Exception e) {
+            // the source's own to log; the subscription is over either way
+        }
     }
 
     private static Optional<OperationDefinition> operation(Document document, Optional<String> name) {

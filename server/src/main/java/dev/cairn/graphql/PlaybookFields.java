@@ -29,10 +29,15 @@ final class PlaybookFields {
     private PlaybookFields() {
     }
 
+    /** Whether the contract's types can be added: no table's type takes one of their names. */
+    static boolean fits(Set<String> entityTypes) {
+        return !entityTypes.contains(RESULT) && !entityTypes.contains(EXECUTION) && !entityTypes.contains(UPDATE);
+    }
+
     static void add(Set<String> entityTypes, GraphQLObjectType.Builder query, Map<String, SchemaFactory.Root> queries,
                     GraphQLObjectType.Builder mutation, Map<String, SchemaFactory.Root> mutations,
                     Set<GraphQLNamedType> types) {
-        if (entityTypes.contains(RESULT) || entityTypes.contains(EXECUTION) || entityTypes.contains(UPDATE)) {
+        if (!fits(entityTypes)) {
             LOG.info("GraphQL leaves out the playbook fields: a table's type is named {}, {} or {}", RESULT, EXECUTION,
                     UPDATE);
             return;
@@ -62,10 +67,11 @@ final class PlaybookFields {
     }
 
     /** The subscription field, for the schema's Subscription type. */
-    static GraphQLFieldDefinition updatesField() {
+    static GraphQLFieldDefinition.Builder updatesField() {
         return GraphQLFieldDefinition.newFieldDefinition().name("executionUpdates")
                 .description("A playbook run's progress and result, live (needs 'view' on its path)")
-                .argument(arg("executionId", GraphQLNonNull.nonNull(Scalars.GraphQLID))).type(new GraphQLTypeReference(UPDATE)).build();
+                .argument(arg("executionId", GraphQLNonNull.nonNull(Scalars.GraphQLID)))
+                .type(GraphQLNonNull.nonNull(new GraphQLTypeReference(UPDATE)));
     }
 
     private static GraphQLObjectType object(String name, String description, Map<String, GraphQLOutputType> fields) {

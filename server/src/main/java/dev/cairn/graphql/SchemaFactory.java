@@ -86,8 +86,17 @@ final class SchemaFactory {
     record ExecutionById() implements Root {
     }
 
+    /** A subscription to an entity's change events (the event stream's, as {@code /v1/events} serves them). */
+    record EntityChanges(Entity entity) implements Root {
+    }
+
+    /** {@code executionUpdates(executionId)}: a playbook run's progress. */
+    record ExecutionUpdates() implements Root {
+    }
+
     /** The schema and what each root field does. */
-    record Built(GraphQLSchema schema, Map<String, Root> queries, Map<String, Root> mutations) {
+    record Built(GraphQLSchema schema, Map<String, Root> queries, Map<String, Root> mutations,
+                 Map<String, Root> subscriptions) {
     }
 
     private static final GraphQLEnumType SORT = GraphQLEnumType.newEnum().name("SortOrder")
@@ -124,11 +133,18 @@ final class SchemaFactory {
         GraphQLObjectType.Builder mutation = GraphQLObjectType.newObject().name("Mutation");
         Map<String, Root> queries = new LinkedHashMap<>();
         Map<String, Root> mutations = new LinkedHashMap<>();
+        GraphQLObjectType.Builder subscription = GraphQLObjectType.newObject().name("Subscription");
+        Map<String, Root> subscriptions = new LinkedHashMap<>();
+        if (playbooks && PlaybookFields.fits(byType.keySet())) {
+            addQuery(subscription, subscriptions, "executionUpdates", new ExecutionUpdates(),
+                    PlaybookFields.updatesField());
+        }
         if (playbooks) { // first: the NoETL contract's names win over a table's or a function's
             PlaybookFields.add(byType.keySet(), query, queries, mutation, mutations, additional);
         }
         for (Map.Entry<String, Entity> t : byType.entrySet()) {
             entity(t.getKey(), t.getValue(), query, queries, mutation, mutations);
+            changes(t.getKey(), t.getValue(), subscription, subscriptions);
         }
         functions(query, queries, mutation, mutations);
         if (queries.isEmpty()) {
@@ -138,15 +154,51 @@ final class SchemaFactory {
         }
         queries.keySet().forEach(f -> code.dataFetcher(FieldCoordinates.coordinates("Query", f), rootFetcher));
         mutations.keySet().forEach(f -> code.dataFetcher(FieldCoordinates.coordinates("Mutation", f), rootFetcher));
+        subscriptions.keySet().forEach(f -> code.dataFetcher(FieldCoordinates.coordinates("Subscription", f),
+                Fetchers.SUBSCRIPTION));
         GraphQLSchema.Builder schema = GraphQLSchema.newSchema().query(query.build()).codeRegistry(code.build())
                 .additionalTypes(additional);
         if (!mutations.isEmpty()) {
             schema.mutation(mutation.build());
         }
-        return new Built(schema.build(), Map.copyOf(queries), Map.copyOf(mutations));
+        if (!subscriptions.isEmpty()) {
+            schema.subscription(subscription.build());
+        }
+        return new Built(schema.build(), Map.copyOf(queries), Map.copyOf(mutations), Map.copyOf(subscriptions));
     }
 
     // ---- entities ------------------------------------------------------------------------------------
+
+    /**
+     * {@code esChanged(types, since): EChangeEvent}: the entity's change events, live, resumable from
+     * a stream sequence or an event id; {@code data} is the row the event carries (relations are not
+     * part of an event).
+     */
+    private void changes(String type, Entity e, GraphQLObjectType.Builder subscription, Map<String, Root> roots) {
+        String event = type + "ChangeEvent";
+        if (byType.containsKey(event)) {
+            LOG.info("GraphQL leaves out the change events of {}: a table's type is named {}", e.name(), event);
+            return;
+        }
+        additional.add(GraphQLObjectType.newObject().name(event).description("A change of a row of " + e.name())
+                .field(f -> f.name("id").type(GraphQLNonNull.nonNull(Scalars.GraphQLID)).description("the event id"))
+                .field(f -> f.name("sequence").type(GraphQLNonNull.nonNull(PgScalars.BIG_INT))
+                        .description("the stream sequence: pass it as since to resume after this event"))
+                .field(f -> f.name("type").type(GraphQLNonNull.nonNull(Scalars.GraphQLString))
+                        .description("created, updated, deleted, or a name a function gave it"))
+                .field(f -> f.name("aggregateId").type(Scalars.GraphQLString))
+                .field(f -> f.name("tenant").type(Scalars.GraphQLString))
+                .field(f -> f.name("occurredAt").type(Scalars.GraphQLString))
+                .field(f -> f.name("data").type(GraphQLTypeReference.typeRef(type))
+                        .description("the row after the change (before it, for a delete)"))
+                .build());
+        String list = Character.toLowerCase(type.charAt(0)) + type.substring(1);
+        addQuery(subscription, roots, list + "Changed", new EntityChanges(e), GraphQLFieldDefinition.newFieldDefinition()
+                .name(list + "Changed").description("Changes of " + e.name() + " as they happen")
+                .argument(arg("types", GraphQLList.list(GraphQLNonNull.nonNull(Scalars.GraphQLString))))
+                .argument(arg("since", Scalars.GraphQLString))
+                .type(GraphQLNonNull.nonNull(GraphQLTypeReference.typeRef(event))));
+    }
 
     private void entity(String type, Entity e, GraphQLObjectType.Builder query, Map<String, Root> queries,
                         GraphQLObjectType.Builder mutation, Map<String, Root> mutations) {

@@ -7,6 +7,7 @@ import dev.cairn.testing.Bundles;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.Jwts;
 import dev.cairn.testing.TestGateway;
+import dev.cairn.testing.WsClient;
 import dev.cairn.testing.TestNats;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

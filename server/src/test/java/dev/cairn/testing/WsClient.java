@@ -1,7 +1,6 @@
-package dev.cairn.events;
+package dev.cairn.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cairn.testing.Http;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,10 +17,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real WebSocket client of {@code /v1/events} (the JDK's): frames it received, in order, and
+ * A real WebSocket client (the JDK's) of {@code /v1/events} or another path: frames it received, in order, and
  * the close code. {@code reading = false} makes it a subscriber that never reads.
  */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
 
     private final BlockingQueue<JsonNode> frames;
     private final CompletableFuture<Integer> closed;
@@ -33,7 +32,13 @@ final class WsClient implements AutoCloseable {
         this.closed = closed;
     }
 
-    static WsClient open(int port, String query, boolean reading, String... headers) {
+    public static WsClient open(int port, String query, boolean reading, String... headers) {
+        return open(port, "/v1/events", query, reading, List.of(), headers);
+    }
+
+    /** A client of any WebSocket path, offering these subprotocols. */
+    public static WsClient open(int port, String path, String query, boolean reading, List<String> subprotocols,
+                                String... headers) {
         BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         StringBuilder partial = new StringBuilder();
@@ -41,7 +46,10 @@ final class WsClient implements AutoCloseable {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
-        WebSocket socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/events" + query),
+        if (!subprotocols.isEmpty()) {
+            builder.subprotocols(subprotocols.getFirst(), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
+        }
+        WebSocket socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path + query),
                 new WebSocket.Listener() {
                     @Override
                     public void onOpen(WebSocket ws) {
@@ -78,12 +86,22 @@ final class WsClient implements AutoCloseable {
         return new WsClient(socket, frames, closed);
     }
 
-    void send(Map<String, Object> frame) {
+    public void send(Map<String, Object> frame) {
         socket.sendText(Http.write(frame), true).join();
     }
 
+    /** Any text, JSON or not. */
+    public void sendRaw(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** The subprotocol the server chose (empty: none). */
+    public String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
     /** The next frame, within {@code timeout}; fails when none comes. */
-    JsonNode next(Duration timeout) {
+    public JsonNode next(Duration timeout) {
         try {
             JsonNode frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (frame == null) {
@@ -97,7 +115,7 @@ final class WsClient implements AutoCloseable {
     }
 
     /** The next frame that is not a ping. */
-    JsonNode nextNonPing(Duration timeout) {
+    public JsonNode nextNonPing(Duration timeout) {
         JsonNode frame = next(timeout);
         while (frame.path("type").asText().equals("ping")) {
             frame = next(timeout);
@@ -106,7 +124,7 @@ final class WsClient implements AutoCloseable {
     }
 
     /** The next {@code n} event frames (pings and acks skipped). */
-    List<JsonNode> events(int n, Duration timeout) {
+    public List<JsonNode> events(int n, Duration timeout) {
         List<JsonNode> out = new ArrayList<>();
         while (out.size() < n) {
             JsonNode frame = next(timeout);
@@ -118,22 +136,22 @@ final class WsClient implements AutoCloseable {
     }
 
     /** Frames already received and not yet taken. */
-    List<JsonNode> drain() {
+    public List<JsonNode> drain() {
         List<JsonNode> out = new ArrayList<>();
         frames.drainTo(out);
         return out;
     }
 
     /** A client made with {@code reading = false} starts reading now. */
-    void startReading() {
+    public void startReading() {
         socket.request(Long.MAX_VALUE);
     }
 
-    boolean isClosed() {
+    public boolean isClosed() {
         return closed.isDone();
     }
 
-    int closeCode(Duration timeout) {
+    public int closeCode(Duration timeout) {
         return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
