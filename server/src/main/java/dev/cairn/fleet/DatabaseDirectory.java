@@ -68,6 +68,26 @@ public final class DatabaseDirectory {
         missing.remove(database);
     }
 
+    private final java.util.List<java.util.function.Consumer<String>> deployListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Tells {@code listener} the name of each database this instance has just deployed (created or migrated). */
+    public void onDeployed(java.util.function.Consumer<String> listener) {
+        deployListeners.add(listener);
+    }
+
+    /** A deploy finished: the record is read again, and whoever warms caches for a new schema is told. */
+    void deployed(String database) {
+        forget(database);
+        for (java.util.function.Consumer<String> listener : deployListeners) {
+            try {
+                listener.accept(database);
+            } catch (RuntimeException e) {
+                // a cache warmer's failure is no deploy's failure
+            }
+        }
+    }
+
     private void rememberMissing(String database) {
         if (missing.size() > 100_000) {
             missing.clear(); // bounded: names come from clients

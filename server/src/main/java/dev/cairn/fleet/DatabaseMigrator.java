@@ -151,7 +151,7 @@ public final class DatabaseMigrator {
             ControlEvents.record(c, platform, "database", database, "migrated", payload);
             return null;
         });
-        directory.forget(database);
+        directory.deployed(database);
     }
 
     private Optional<String> fingerprint(Login login, String database) {

@@ -230,7 +230,7 @@ public final class Registrar implements AutoCloseable {
                 copies.ifPresent(readyCopies::refillLater);
                 return created;
             });
-            directory.forget(plan.database());
+            directory.deployed(plan.database());
             long elapsed = (System.nanoTime() - started) / 1_000_000;
             return new Registration(registration.database(), plan.platform(), plan.tenant(), registration.version(),
                     plan.checksum(), registration.result().withExecutionTime(elapsed), plan.bundle(),

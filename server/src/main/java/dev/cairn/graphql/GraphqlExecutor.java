@@ -39,6 +39,8 @@ import java.util.function.Supplier;
  */
 public final class GraphqlExecutor {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GraphqlExecutor.class);
+
     private final Pipeline pipeline;
     private final Limits limits;
     private final Schemas schemas;
@@ -116,6 +118,36 @@ public final class GraphqlExecutor {
         answer.put("extensions", Map.of("cost", Map.of("estimated", cost, "limit", limits.maxCost()),
                 "statements", prefetched.statements()));
         return answer;
+    }
+
+    // ---- after a deploy -------------------------------------------------------------------------------
+
+    private final java.util.Set<String> warming = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A tenant database was just deployed at {@code checksum}: if GraphQL serves its platform and has
+     * no schema for that version yet, one is built now, in the background, so no request waits for
+     * it. Once per (platform, version), however many tenants a fleet job migrates.
+     */
+    public void warm(String platform, String tenant, String checksum) {
+        if (!schemas.serves(platform) || schemas.has(platform, checksum) || !warming.add(platform + "\n" + checksum)) {
+            return;
+        }
+        Thread.ofVirtual().name("cairn-graphql-warm").start(() -> {
+            try {
+                schemas.get(pipeline.surface(new Target.Tenant(platform, Optional.of(tenant))));
+            } catch (RuntimeException e) {
+                LOG.debug("GraphQL: building the schema of {} at {} ahead of requests failed: {}", platform, checksum,
+                        e.toString());
+            } finally {
+                warming.remove(platform + "\n" + checksum);
+            }
+        });
+    }
+
+    /** Whether a schema for the platform at this schema version is built (and cached). */
+    public boolean ready(String platform, String checksum) {
+        return schemas.has(platform, checksum);
     }
 
     // ---- subscriptions -------------------------------------------------------------------------------
@@ -297,6 +329,19 @@ public final class GraphqlExecutor {
         }
 
         record Key(String platform, String checksum, DataApiSettings settings) {
+        }
+
+        /** Whether any schema of the platform is cached: GraphQL serves it. */
+        boolean serves(String platform) {
+            synchronized (cache) {
+                return cache.keySet().stream().anyMatch(k -> k.platform().equals(platform));
+            }
+        }
+
+        boolean has(String platform, String checksum) {
+            synchronized (cache) {
+                return cache.keySet().stream().anyMatch(k -> k.platform().equals(platform) && k.checksum().equals(checksum));
+            }
         }
 
         Compiled get(Pipeline.Surface surface) {

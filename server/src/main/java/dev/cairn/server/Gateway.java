@@ -60,11 +60,13 @@ public final class Gateway implements AutoCloseable {
     private final JobEngine jobs;
     private final Registrar registrar;
     private final Optional<Relay> relay;
+    private final GraphqlExecutor graphql;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(WebServer server, PoolManager pools, ScheduledExecutorService housekeeping, JobEngine jobs,
-                    Registrar registrar, Optional<Relay> relay) {
+                    Registrar registrar, Optional<Relay> relay, GraphqlExecutor graphql) {
         this.relay = relay;
+        this.graphql = graphql;
         this.jobs = jobs;
         this.registrar = registrar;
         this.server = server;
@@ -112,7 +114,8 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("Cairn {} ready on http://{}:{} in {} ms (PostgreSQL {}, control database {}, at most {} connections)",
                         VERSION, config.host(), server.port(), (System.nanoTime() - started) / 1_000_000,
                         config.postgres().describe(), config.controlDatabase(), maxTotal);
-                return new Gateway(server, pools, housekeeping, services.jobs(), services.registrar(), services.relay());
+                return new Gateway(server, pools, housekeeping, services.jobs(), services.registrar(), services.relay(),
+                        services.graphql());
             } catch (RuntimeException e) {
                 services.relay().ifPresent(Relay::close);
                 throw e;
@@ -150,13 +153,17 @@ public final class Gateway implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> purge(sessions, playbooks), 1, 60, TimeUnit.MINUTES);
         Pipeline pipeline = new Pipeline(directory, catalogs, pools, roles, dataApiSettings, policy,
                 config.idempotencyRetention(), relay.<WriteListener>map(r -> r).orElse(WriteListener.NONE));
+        GraphqlExecutor graphql = new GraphqlExecutor(pipeline, config.graphqlLimits(), GRAPHQL_SCHEMAS, playbooks);
+        directory.onDeployed(database -> Thread.ofVirtual().start(() -> directory.find(database)
+                .filter(r -> r.tenant().isPresent())
+                .ifPresent(r -> graphql.warm(r.platform(), r.tenant().get(), r.checksum()))));
         return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
                 new Authenticator(admin, tokens, JwtVerifier.of(config.jwt()), sessions), policy,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
                 dataApiSettings, config.defaultPlatform(),
                 new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay,
-                config.events(), new GraphqlExecutor(pipeline, config.graphqlLimits(), GRAPHQL_SCHEMAS, playbooks), sessions,
+                config.events(), graphql, sessions,
                 playbooks);
     }
 
@@ -203,6 +210,11 @@ public final class Gateway implements AutoCloseable {
 
     public PoolManager pools() {
         return pools;
+    }
+
+    /** Whether GraphQL has the schema of the platform at this schema version built (a deploy warms it). */
+    public boolean graphqlSchemaReady(String platform, String checksum) {
+        return graphql.ready(platform, checksum);
     }
 
     /** The outbox relay's state, when NATS is configured. */

@@ -152,4 +152,24 @@ class GraphqlAccessTest {
         assertThat(http.get("/graphql/assets/..%2Fpom.xml").status()).isEqualTo(404);
         assertThat(http.get("/graphql/assets/other.js").status()).isEqualTo(404);
     }
+
+    @Test
+    void a_deploy_builds_the_new_schema_before_any_request_asks_for_it() {
+        String p = platformWithTenants("gw");
+        assertThat(gql("{ users { userId } }", as(p, "gw", List.of("admin"))).raw()).contains("u-gw");
+        Map<String, String> files = new java.util.LinkedHashMap<>(Bundles.files(Bundles.fixture("panorama")));
+        files.put("postgresql/functions/user_total.pssql", "CREATE FUNCTION user_total() RETURNS bigint"
+                + " LANGUAGE sql STABLE AS $$ SELECT count(*) FROM users $$;");
+        Map<String, Object> form = new java.util.LinkedHashMap<>();
+        form.put("platform", p);
+        form.put("tenant_id", "gw");
+        form.put("schema", Bundles.tarGz(files));
+        Http.Answer migrated = http.postForm("/migrate", form);
+        assertThat(migrated.status()).as(migrated.toString()).isEqualTo(200);
+        String checksum = Pg.scalar(gateway.controlDatabase(), "SELECT checksum FROM databases WHERE name = ?", p + "_gw");
+        dev.cairn.testing.Await.until("the new schema built after the deploy", java.time.Duration.ofSeconds(10),
+                () -> gateway.gateway().graphqlSchemaReady(p, checksum));
+        assertThat(gql("{ userTotal }", as(p, "gw", List.of("admin"))).body().path("data").path("userTotal").asInt())
+                .isEqualTo(1);
+    }
 }
