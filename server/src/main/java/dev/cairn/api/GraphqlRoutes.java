@@ -94,7 +94,24 @@ final class GraphqlRoutes {
                         target.tenant().orElse(""), identity.principal().actor(), body))));
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.bytes(answer));
+        res.send(bytes(answer));
+    }
+
+    /**
+     * The answer's bytes. Rows copied as PostgreSQL wrote them ({@code data} raw JSON) are written
+     * as they are: Jackson would copy the same characters through its generator, a tenth of a list's CPU.
+     */
+    private static byte[] bytes(Map<String, Object> answer) {
+        if (!(answer.get("data") instanceof com.fasterxml.jackson.databind.util.RawValue raw) || answer.size() > 2) {
+            return Json.bytes(answer);
+        }
+        String data = raw.rawValue().toString();
+        StringBuilder out = new StringBuilder(data.length() + 96).append("{\"data\":").append(data);
+        Object extensions = answer.get("extensions");
+        if (extensions != null) {
+            out.append(",\"extensions\":").append(Json.write(extensions));
+        }
+        return out.append('}').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static CairnException invalid(String field, String message) {

@@ -21,6 +21,7 @@ import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.introspection.Introspection;
 import graphql.language.Document;
 import graphql.language.OperationDefinition;
+import graphql.normalized.ExecutableNormalizedField;
 import graphql.normalized.ExecutableNormalizedOperation;
 import graphql.normalized.ExecutableNormalizedOperationFactory;
 import java.util.LinkedHashMap;
@@ -93,14 +94,16 @@ public final class GraphqlExecutor {
         Prefetched prefetched;
         long cost;
         try {
-            ExecutableNormalizedOperation normalized = ExecutableNormalizedOperationFactory
-                    .createExecutableNormalizedOperationWithRawVariables(compiled.built().schema(), document.getDocument(),
-                            call.operationName().orElse(null), RawVariables.of(call.variables()));
-            cost = limits.check(normalized, compiled.built().schema());
+            Arguments arguments = Arguments.of(compiled.built().schema(), document.getDocument(), call.query(),
+                    call.operationName().orElse(null), call.variables(), compiled.templates(call.query()));
+            ExecutableNormalizedOperation normalized = arguments.operation();
+            cost = limits.check(normalized, compiled.built().schema(), arguments);
             Roots roots = new Roots(pipeline, call.principal(), call.target(), surface.platform(), surface.entities(),
-                    playbooks);
+                    playbooks, arguments);
             prefetched = switch (operation.get().getOperation()) {
-                case QUERY -> roots.query(normalized.getTopLevelFields(), compiled.built().queries());
+                case QUERY -> Roots.copyable(normalized.getTopLevelFields(), compiled.built().queries())
+                        ? roots.queryRaw(normalized.getTopLevelFields(), compiled.built().queries())
+                        : roots.query(normalized.getTopLevelFields(), compiled.built().queries());
                 case MUTATION -> roots.mutate(normalized.getTopLevelFields(), compiled.built().mutations(), call.key());
                 case SUBSCRIPTION -> throw new CairnException(Problem.of(ErrorCode.INVALID_QUERY,
                         "subscriptions run over WebSocket at /graphql (the graphql-transport-ws protocol)"));
@@ -111,10 +114,18 @@ public final class GraphqlExecutor {
             return e instanceof GraphQLError error ? Errors.response(List.of(error))
                     : Errors.response(new CairnException(Problem.of(ErrorCode.INVALID_QUERY, e.getMessage())));
         }
-        ExecutionResult result = compiled.graphql().execute(input
-                .graphQLContext(Map.of(Prefetched.class, prefetched, Introspection.INTROSPECTION_DISABLED, !introspection))
-                .build());
-        Map<String, Object> answer = Errors.specification(result);
+        Map<String, Object> answer;
+        if (prefetched.allRaw()) {
+            // Every root field's rows were copied as PostgreSQL wrote them: nothing left for graphql-java to do.
+            answer = new LinkedHashMap<>();
+            answer.put("data", new com.fasterxml.jackson.databind.util.RawValue(prefetched.rawData()));
+        } else {
+            prefetched.parseRaw();
+            ExecutionResult result = compiled.graphql().execute(input
+                    .graphQLContext(Map.of(Prefetched.class, prefetched, Introspection.INTROSPECTION_DISABLED, !introspection))
+                    .build());
+            answer = Errors.specification(result);
+        }
         answer.put("extensions", Map.of("cost", Map.of("estimated", cost, "limit", limits.maxCost()),
                 "statements", prefetched.statements()));
         return answer;
@@ -210,7 +221,8 @@ public final class GraphqlExecutor {
             ExecutableNormalizedOperation normalized = ExecutableNormalizedOperationFactory
                     .createExecutableNormalizedOperationWithRawVariables(compiled.built().schema(), document.getDocument(),
                             call.operationName().orElse(null), RawVariables.of(call.variables()));
-            limits.check(normalized, compiled.built().schema());
+            limits.check(normalized, compiled.built().schema(),
+                    new Arguments(normalized, ExecutableNormalizedField::getResolvedArguments));
             var field = normalized.getTopLevelFields().getFirst();
             source = open(call, surface, compiled.built().subscriptions().get(field.getName()),
                     field.getResolvedArguments(), sources, publisher, overflow);
@@ -363,7 +375,14 @@ public final class GraphqlExecutor {
             }
         }
 
-        record Compiled(SchemaFactory.Built built, GraphQL graphql, Map<String, PreparsedDocumentEntry> documents) {
+        record Compiled(SchemaFactory.Built built, GraphQL graphql, Map<String, PreparsedDocumentEntry> documents,
+                        Map<String, Map<String, Arguments.Template>> normalized) {
+
+            /** The normalized operations kept for one query text, by operation name. */
+            Map<String, Arguments.Template> templates(String query) {
+                return normalized.computeIfAbsent(query, q -> new java.util.concurrent.ConcurrentHashMap<>());
+            }
+
 
             private static final int MAX_DOCUMENTS = 500;
 
@@ -380,7 +399,14 @@ public final class GraphqlExecutor {
                         .preparsedDocumentProvider((input, parse) -> CompletableFuture.completedFuture(
                                 documents.computeIfAbsent(input.getQuery(), q -> parse.apply(input))))
                         .build();
-                return new Compiled(built, graphql, documents);
+                Map<String, Map<String, Arguments.Template>> normalized = java.util.Collections.synchronizedMap(
+                        new LinkedHashMap<>(16, 0.75f, true) {
+                            @Override
+                            protected boolean removeEldestEntry(Map.Entry<String, Map<String, Arguments.Template>> eldest) {
+                                return size() > MAX_DOCUMENTS;
+                            }
+                        });
+                return new Compiled(built, graphql, documents, normalized);
             }
 
             PreparsedDocumentEntry document(String query, java.util.function.Function<String, ParseAndValidateResult> parse) {

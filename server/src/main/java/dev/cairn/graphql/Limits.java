@@ -9,6 +9,7 @@ import graphql.schema.GraphQLList;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLTypeUtil;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How much one request may ask for, checked before anything runs: the depth of its selections, the
@@ -26,15 +27,15 @@ public record Limits(int maxDepth, int maxBreadth, long maxCost) {
     static final int SET_ROWS = 100;
 
     /** The request's estimated cost, once it is known to be within every limit. */
-    long check(ExecutableNormalizedOperation operation, GraphQLSchema schema) {
+    long check(ExecutableNormalizedOperation operation, GraphQLSchema schema, Arguments args) {
         List<ExecutableNormalizedField> roots = operation.getTopLevelFields().stream()
                 .filter(f -> !f.getName().startsWith("__")).toList();
         breadth(roots.size());
         long cost = 0;
         for (ExecutableNormalizedField root : roots) {
             long rows = GraphQLTypeUtil.unwrapNonNull(root.getType(schema)) instanceof GraphQLList
-                    && !root.getResolvedArguments().containsKey("take") ? SET_ROWS : rows(root);
-            cost = Math.addExact(cost, cost(root, rows));
+                    && !args.of(root).containsKey("take") ? SET_ROWS : rows(root, args);
+            cost = Math.addExact(cost, cost(root, rows, args));
         }
         if (cost > maxCost) {
             throw tooComplex("the request's estimated cost is " + cost + "; at most " + maxCost + " is allowed"
@@ -43,7 +44,7 @@ public record Limits(int maxDepth, int maxBreadth, long maxCost) {
         return cost;
     }
 
-    private long cost(ExecutableNormalizedField field, long rows) {
+    private long cost(ExecutableNormalizedField field, long rows, Arguments args) {
         if (field.getLevel() > maxDepth) {
             throw tooComplex("the request nests " + field.getLevel() + " levels deep; at most " + maxDepth
                     + " are allowed (GRAPHQL_MAX_DEPTH)", field.getLevel());
@@ -51,7 +52,7 @@ public record Limits(int maxDepth, int maxBreadth, long maxCost) {
         breadth(field.getChildren().size());
         long under = 0;
         for (ExecutableNormalizedField child : field.getChildren()) {
-            under = Math.addExact(under, cost(child, rows(child)));
+            under = Math.addExact(under, cost(child, rows(child, args), args));
         }
         return under == 0 ? 1 : Math.addExact(1, Math.multiplyExact(rows, under));
     }
@@ -64,12 +65,13 @@ public record Limits(int maxDepth, int maxBreadth, long maxCost) {
     }
 
     /** How many rows a field may return: its take, or a guess for a function's set. */
-    private static long rows(ExecutableNormalizedField field) {
-        Object take = field.getResolvedArguments().get("take");
+    private static long rows(ExecutableNormalizedField field, Arguments args) {
+        Map<String, Object> arguments = args.of(field);
+        Object take = arguments.get("take");
         if (take instanceof Number n) {
             return Math.max(1, n.longValue());
         }
-        return field.getResolvedArguments().containsKey("take") ? SchemaFactory.DEFAULT_NESTED_TAKE : 1;
+        return arguments.containsKey("take") ? SchemaFactory.DEFAULT_NESTED_TAKE : 1;
     }
 
     private static CairnException tooComplex(String message, long value) {

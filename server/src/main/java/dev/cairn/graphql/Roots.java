@@ -53,8 +53,11 @@ final class Roots {
     private final Playbooks playbooks;
     private final String platform;
 
+    private final Arguments arguments;
+
     Roots(Pipeline pipeline, Supplier<Principal> principal, Target target, String platform, Entities entities,
-          Playbooks playbooks) {
+          Playbooks playbooks, Arguments arguments) {
+        this.arguments = arguments;
         this.pipeline = pipeline;
         this.principal = principal;
         this.target = target;
@@ -88,7 +91,7 @@ final class Roots {
     }
 
     private Object read(ExecutableNormalizedField field, SchemaFactory.Root root) {
-        Map<String, Object> args = field.getResolvedArguments();
+        Map<String, Object> args = arguments.of(field);
         return switch (root) {
             case SchemaFactory.Rows rows when rows.entity() == null -> null;
             case SchemaFactory.Rows rows -> list(field, rows, args);
@@ -148,6 +151,90 @@ final class Roots {
             throw e;
         }
         return page.rows.isEmpty() ? null : page.rows.getFirst();
+    }
+
+    /**
+     * Whether a query's root fields can all be answered as PostgreSQL wrote their rows
+     * ({@link RawRows}): lists and by-key reads whose selections hold plain fields and relations.
+     */
+    static boolean copyable(List<ExecutableNormalizedField> fields, Map<String, SchemaFactory.Root> roots) {
+        for (ExecutableNormalizedField field : fields) {
+            boolean read = switch (roots.get(field.getName())) {
+                case SchemaFactory.Rows rows -> rows.entity() != null && !rows.page();
+                case SchemaFactory.ByKey byKey -> true;
+                case null, default -> false;
+            };
+            if (!read || !RawRows.copyable(field)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The same reads as {@link #query}, each root field's answer kept as the JSON text GraphQL
+     * answers (see {@link #copyable}); a field that fails is kept as its error.
+     */
+    Prefetched queryRaw(List<ExecutableNormalizedField> fields, Map<String, SchemaFactory.Root> roots) {
+        Prefetched out = new Prefetched();
+        for (ExecutableNormalizedField field : fields) {
+            try {
+                StringBuilder json = new StringBuilder(256);
+                switch (roots.get(field.getName())) {
+                    case SchemaFactory.Rows rows -> RawRows.array(rawList(field, rows), field, json);
+                    case SchemaFactory.ByKey byKey -> rawByKey(field, byKey).ifPresentOrElse(
+                            row -> RawRows.object(row, field, json), () -> json.append("null"));
+                    default -> throw new IllegalStateException("not a copyable field: " + field.getName());
+                }
+                out.putRaw(field.getResultKey(), json.toString());
+                out.ran(1);
+            } catch (CairnException e) {
+                out.fail(field.getResultKey(), e);
+            }
+        }
+        return out;
+    }
+
+    private List<String> rawList(ExecutableNormalizedField field, SchemaFactory.Rows rows) {
+        Map<String, Object> args = arguments.of(field);
+        Selection selection = selection(field, rows.entity());
+        ListArgs list = ListArgs.of(tree(args.get("where")), tree(args.get("orderBy")), selection.select(),
+                selection.include(), number(args.get("take"), ListArgs.DEFAULT_TAKE), number(args.get("skip"), 0),
+                Optional.ofNullable((String) args.get("cursor")), false);
+        RawPage page = new RawPage();
+        pipeline.read(new Request(principal, target, new Operation.ListRows(rows.entity().name(), list)), page);
+        return page.rows;
+    }
+
+    private Optional<String> rawByKey(ExecutableNormalizedField field, SchemaFactory.ByKey byKey) {
+        Selection selection = selection(field, byKey.entity());
+        ListArgs get = ListArgs.of(MissingNode.getInstance(), MissingNode.getInstance(), selection.select(),
+                selection.include(), 1, 0, Optional.empty(), false);
+        RawPage page = new RawPage();
+        try {
+            pipeline.read(new Request(principal, target, new Operation.GetRow(byKey.entity().name(),
+                    id(byKey.keyArguments(), arguments.of(field)), get)), page);
+        } catch (CairnException e) {
+            if (e.code() == ErrorCode.RECORD_NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return page.rows.stream().findFirst();
+    }
+
+    /** A read's rows as PostgreSQL wrote them. */
+    private static final class RawPage implements PageSink {
+        final List<String> rows = new ArrayList<>();
+
+        @Override
+        public void row(String json, Optional<String> distance) {
+            rows.add(json);
+        }
+
+        @Override
+        public void end(Optional<String> nextCursor, OptionalLong total) {
+        }
     }
 
     // ---- mutations -----------------------------------------------------------------------------------
@@ -216,7 +303,7 @@ final class Roots {
                     throw CairnException.of(ErrorCode.INVALID_QUERY, "executePlaybook runs in a request of its own:"
                             + " a workflow server cannot share the data mutations' transaction");
                 }
-                Map<String, Object> args = field.getResolvedArguments();
+                Map<String, Object> args = arguments.of(field);
                 int position = i;
                 out.put(field.getResultKey(), plain(playbooks.execute(scope(), String.valueOf(args.get("name")),
                         tree(args.get("variables")), Optional.ofNullable((String) args.get("clientId")),
@@ -235,7 +322,7 @@ final class Roots {
     }
 
     private Operation operation(ExecutableNormalizedField field, SchemaFactory.Root root) {
-        Map<String, Object> args = field.getResolvedArguments();
+        Map<String, Object> args = arguments.of(field);
         return switch (root) {
             case SchemaFactory.Create create -> new Operation.CreateRows(create.entity().name(), tree(args.get("data")),
                     returning(field, create.entity()));
@@ -343,7 +430,7 @@ final class Roots {
                 spec.set("include", nested.include());
             }
             if (relation.many()) {
-                Map<String, Object> args = child.getResolvedArguments();
+                Map<String, Object> args = arguments.of(child);
                 putIf(spec, "where", tree(args.get("where")));
                 putIf(spec, "orderBy", tree(args.get("orderBy")));
                 spec.put("take", number(args.get("take"), SchemaFactory.DEFAULT_NESTED_TAKE));

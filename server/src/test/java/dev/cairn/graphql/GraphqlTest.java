@@ -138,6 +138,58 @@ class GraphqlTest {
         assertThat(a.body().path("extensions").path("statements").asInt()).isEqualTo(1);
     }
 
+    /**
+     * Reads of plain fields and relations are answered by copying PostgreSQL's JSON under the
+     * selection's keys (no graphql-java execution): the same answer, byte for byte, as graphql-java
+     * gives when something in the request makes it execute (here a root {@code __typename}).
+     */
+    @Test
+    void rows_copied_as_postgresql_wrote_them_answer_exactly_what_graphql_java_answers() throws Exception {
+        String selection = """
+                  people: users(orderBy: [{userId: asc}], take: 5) {
+                    email who: name userId createdAt
+                    convs: conversations(orderBy: [{conversationId: desc}], take: 5) {
+                      title
+                      latest: messages(orderBy: [{id: desc}], take: 2) { role content id conversations { user { name email } } }
+                      none: messages(where: {content: {equals: "nothing"}}, take: 5) { id }
+                      ...on Conversations { conversationId }
+                    }
+                  }
+                  one: messagesByPk(id: 1) { content conversations { title user { userId } } }
+                  missing: usersByPk(userId: "nobody") { userId }
+                  again: users(where: {userId: {equals: "user-3"}}) { email name email }
+                """;
+        Http.Answer copied = gql("{" + selection + "}", Map.of());
+        Http.Answer executed = gql("{ t: __typename " + selection + "}", Map.of());
+        JsonNode fast = data(copied);
+        com.fasterxml.jackson.databind.node.ObjectNode slow = (com.fasterxml.jackson.databind.node.ObjectNode) data(executed);
+        assertThat(slow.remove("t").asText()).isEqualTo("Query");
+        assertThat(Http.JSON.writeValueAsString(fast)).isEqualTo(Http.JSON.writeValueAsString(slow));
+        assertThat(fast.path("missing").isNull()).isTrue();
+        assertThat(fast.path("people").get(0).path("convs").get(0).path("none")).isEmpty();
+        assertThat(fast.path("again").get(0).path("email").isNull()).isTrue();
+        java.util.List<String> keys = new ArrayList<>();
+        fast.path("people").get(0).fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("email", "who", "userId", "createdAt", "convs");
+    }
+
+    /** A document is normalized once; each request's variables still decide its arguments and its cost. */
+    @Test
+    void one_document_sent_again_with_other_variables_answers_for_those_variables() {
+        String q = "query($id: String!, $n: Int) { usersByPk(userId: $id) { name } "
+                + "users(take: $n, orderBy: [{userId: asc}], where: {userId: {startsWith: \"user-\"}}) { userId } }";
+        JsonNode first = data(gql(q, Map.of("id", "user-1", "n", 1)));
+        assertThat(first.path("usersByPk").path("name").asText()).isEqualTo("One");
+        assertThat(first.path("users")).hasSize(1);
+        JsonNode second = data(gql(q, Map.of("id", "user-2", "n", 2)));
+        assertThat(second.path("usersByPk").path("name").asText()).isEqualTo("Two");
+        assertThat(second.path("users")).hasSize(2);
+        assertThat(code(gql(q, Map.of("n", 1)))).isEqualTo("invalid_query"); // $id is required
+        String deep = "query($n: Int) { users(take: $n) { conversations(take: $n) { messages(take: $n) { id } } } }";
+        assertThat(data(gql(deep, Map.of("n", 2))).path("users").isArray()).isTrue();
+        assertThat(code(gql(deep, Map.of("n", 1000)))).isEqualTo("query_too_complex");
+    }
+
     @Test
     void pages_carry_a_cursor_and_a_total_and_by_key_finds_one_row() {
         JsonNode first = data(gql("{ messagesPage(take: 3, orderBy: [{id: asc}]) { data { id content } nextCursor total } }",
