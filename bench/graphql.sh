@@ -81,29 +81,14 @@ declare -A BODY=(
 BENCH_TAG=graphql
 BENCH_SCRIPT=bench/graphql.sh
 source "$bench/lib.sh"   # log, die, now_us, psql_q, calc, port_taken, stop_process, stop_gateway, drop_databases
+source "$bench/compare.sh"   # stop_postgraphile, cpu_snapshot, start_gateway, start_postgraphile, make_jwt
+GQL_DIR="$GQL_CACHE"   # where start_postgraphile runs PostGraphile
 
 # ---- cleanup -----------------------------------------------------------------------------------
 GW_PID=""
 GQL_PID=""
 OWN_DATABASES=0   # set once we know the databases we will drop are ours (they did not exist before)
 
-# PostGraphile's cluster workers are children of its master process: they are stopped too, and
-# waited for, so that none still runs while Cairn is measured.
-stop_postgraphile() {
-  [[ -n "$GQL_PID" ]] || return 0
-  local workers pid deadline
-  workers="$(pgrep -P "$GQL_PID" || true)"
-  stop_process "$GQL_PID" PostGraphile
-  GQL_PID=""
-  for pid in $workers; do
-    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == node ]] || continue
-    kill -TERM "$pid" 2>/dev/null || true
-    deadline=$(( $(now_us) + 10000000 ))
-    # Gone, or a zombie (exited; its new parent reaps it).
-    while [[ -r "/proc/$pid/stat" && "$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]] &&
-          (( $(now_us) < deadline )); do sleep 0.05; done
-  done
-}
 
 cleanup() {
   local rc=$?
@@ -157,36 +142,12 @@ CLK_TCK="$(getconf CLK_TCK)"
 PG_DATA="$(psql_q "SHOW data_directory")"
 PM_PID="$(head -1 "$PG_DATA/postmaster.pid" 2>/dev/null || echo "")"
 
-# cpu_snapshot SERVER_PID: prints "machine_busy server postgres" in ticks. The server is the
-# process and its children (PostGraphile's cluster workers); PostgreSQL is the postmaster and its
-# backends, including the ones that exited.
-cpu_snapshot() {
-  local busy server=0 pg=0
-  busy="$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)"
-  read -r server pg < <({ cat /proc/[0-9]*/stat 2>/dev/null || true; } | sed 's/^\([0-9]*\) .*) /\1 /' |
-    awk -v s="$1" -v pm="${PM_PID:-0}" '
-      # After the sed: $1 pid, $3 ppid, $13/$14 utime/stime, $15/$16 the children that exited.
-      $1 == s || $3 == s { sv += $13 + $14 }
-      $1 == pm { pg += $13 + $14 + $15 + $16 } $3 == pm { pg += $13 + $14 }
-      END { print sv + 0, pg + 0 }')
-  echo "$busy $server $pg"
-}
 
 # ---- the two servers ---------------------------------------------------------------------------
 # PROFILE=1: JFR's default stack depth (64 frames) cuts the roots off graphql-java's deeper stacks.
 [[ "$PROFILE" == 1 ]] && export CAIRN_JAVA_OPTS="${CAIRN_JAVA_OPTS:+$CAIRN_JAVA_OPTS }-XX:FlightRecorderOptions:stackdepth=512"
 set_gateway_env JWT_SECRET="$JWT_SECRET" MAX_CONNECTIONS_PER_POOL="$POOL_SIZE"
 
-start_gateway() {
-  local t0
-  t0="$(now_us)"
-  # exec twice: the subshell becomes env, then the launcher, which execs java: $! is the JVM.
-  (cd "$root" && exec env "${gateway_env[@]}" ./cairn serve) >"$RAW/gateway.log" 2>&1 &
-  GW_PID=$!
-  await_200 "$GW_PID" /health "$BASE/health" \
-    || { GW_PID=""; die "the gateway exited during start-up: $(tail -5 "$RAW/gateway.log")"; }
-  log "gateway up after $(( ($(now_us) - t0) / 1000 )) ms"
-}
 
 # Production settings: no --watch, no GraphiQL, no query log, NODE_ENV=production; the same
 # connection budget as Cairn's pool (split over the workers when GQL_WORKERS > 1).
@@ -196,26 +157,6 @@ gql_cmd=(node "$postgraphile"
   --disable-query-log --disable-graphiql --max-pool-size "$gql_pool")
 (( GQL_WORKERS > 1 )) && gql_cmd+=(--cluster-workers "$GQL_WORKERS")
 
-start_postgraphile() {
-  local t0
-  t0="$(now_us)"
-  (cd "$GQL_CACHE" && exec env NODE_ENV=production "${gql_cmd[@]}") >"$RAW/postgraphile.log" 2>&1 &
-  GQL_PID=$!
-  await_200 "$GQL_PID" PostGraphile "$GQL" -H 'Content-Type: application/json' -d '{"query":"{ __typename }"}' \
-    || { GQL_PID=""; die "PostGraphile exited during start-up: $(tail -5 "$RAW/postgraphile.log")"; }
-  log "PostGraphile up after $(( ($(now_us) - t0) / 1000 )) ms"
-}
-
-# ---- JWT (HS256, made with openssl) ------------------------------------------------------------
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-make_jwt() {
-  local header payload signature
-  header="$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url)"
-  payload="$(printf '{"sub":"bench","platform":"%s","tenant":"%s","roles":["admin"],"exp":%d}' \
-    "$PLATFORM" "$TENANT" "$(( $(date +%s) + 3 * 3600 ))" | b64url)"
-  signature="$(printf '%s' "$header.$payload" | openssl dgst -sha256 -hmac "$JWT_SECRET" -binary | b64url)"
-  echo "$header.$payload.$signature"
-}
 
 # ---- checks: each document once on each server, before any load ---------------------------------
 # ask NAME ID URL CURL_ARGS...: POSTs BODY[NAME] (with __ID__ as ID) to URL; the answer goes to
