@@ -107,9 +107,11 @@ final class GraphqlRoutes {
         }
         String data = raw.rawValue().toString();
         StringBuilder out = new StringBuilder(data.length() + 96).append("{\"data\":").append(data);
-        Object extensions = answer.get("extensions");
-        if (extensions != null) {
-            out.append(",\"extensions\":").append(Json.write(extensions));
+        if (answer.get("extensions") instanceof Map<?, ?> extensions && extensions.get("cost") instanceof Map<?, ?> cost) {
+            // {"cost": {"estimated", "limit"}, "statements"}: numbers only, written as Jackson would
+            out.append(",\"extensions\":{\"cost\":{\"estimated\":").append(cost.get("estimated"))
+                    .append(",\"limit\":").append(cost.get("limit")).append("},\"statements\":")
+                    .append(extensions.get("statements")).append('}');
         }
         return out.append('}').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }

@@ -28,7 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * kept ({@link Template}), and each request only coerces its variables and resolves again the
  * arguments that use them.
  */
-record Arguments(ExecutableNormalizedOperation operation, Lookup lookup) {
+record Arguments(ExecutableNormalizedOperation operation, Lookup lookup, java.util.Optional<Template> template) {
+
+    Arguments(ExecutableNormalizedOperation operation, Lookup lookup) {
+        this(operation, lookup, java.util.Optional.empty());
+    }
 
     /** A field's resolved arguments under the request's variables. */
     interface Lookup {
@@ -39,9 +43,27 @@ record Arguments(ExecutableNormalizedOperation operation, Lookup lookup) {
         return lookup.of(field);
     }
 
-    /** An operation normalized once, reusable with other variables when {@link #reusable}. */
+    /**
+     * An operation normalized once, reusable with other variables when {@link #reusable}.
+     *
+     * @param cost the limits' estimate, kept once known when no {@code take} uses a variable (-1: not kept)
+     */
     record Template(ExecutableNormalizedOperation operation, OperationDefinition definition, boolean reusable,
-                    Set<ExecutableNormalizedField> withVariables) {
+                    Set<ExecutableNormalizedField> withVariables, boolean fixedCost,
+                    java.util.concurrent.atomic.AtomicLong cost) {
+    }
+
+    /** The limits' estimate for this request: computed once per template when no variable can change it. */
+    long cost(java.util.function.LongSupplier check) {
+        if (template.isEmpty() || !template.get().fixedCost()) {
+            return check.getAsLong();
+        }
+        long known = template.get().cost().get();
+        if (known < 0) {
+            known = check.getAsLong();
+            template.get().cost().set(known);
+        }
+        return known;
     }
 
     /** The request's operation: from its template when there is one, else normalized now (and kept when reusable). */
@@ -58,18 +80,23 @@ record Arguments(ExecutableNormalizedOperation operation, Lookup lookup) {
             // string, is enough to normalize such a document every time.
             boolean reusable = query.indexOf('@') < 0;
             Set<ExecutableNormalizedField> withVariables = ConcurrentHashMap.newKeySet();
+            boolean[] takeVaries = {false};
             operation.getNormalizedFieldToMergedField().forEach((field, merged) -> {
                 if (merged.getArguments().stream().anyMatch(a -> usesVariables(a.getValue()))) {
                     withVariables.add(field);
                 }
+                takeVaries[0] |= merged.getArguments().stream()
+                        .anyMatch(a -> a.getName().equals("take") && usesVariables(a.getValue()));
             });
             if (reusable && templates.size() < 500) {
-                templates.put(key, new Template(operation, definition, true, Set.copyOf(withVariables)));
+                templates.put(key, new Template(operation, definition, true, Set.copyOf(withVariables), !takeVaries[0],
+                        new java.util.concurrent.atomic.AtomicLong(-1)));
             }
             return new Arguments(operation, ExecutableNormalizedField::getResolvedArguments);
         }
         if (template.withVariables().isEmpty()) {
-            return new Arguments(template.operation(), ExecutableNormalizedField::getResolvedArguments);
+            return new Arguments(template.operation(), ExecutableNormalizedField::getResolvedArguments,
+                    java.util.Optional.of(template));
         }
         CoercedVariables coerced = ValuesResolver.coerceVariableValues(schema,
                 template.definition().getVariableDefinitions(), RawVariables.of(variables), GraphQLContext.getDefault(),
@@ -80,7 +107,7 @@ record Arguments(ExecutableNormalizedOperation operation, Lookup lookup) {
                 : resolved.computeIfAbsent(field, f -> ValuesResolver.getArgumentValues(schema.getCodeRegistry(),
                         f.getFieldDefinitions(schema).getFirst().getArguments(),
                         template.operation().getMergedField(f).getArguments(), coerced, GraphQLContext.getDefault(),
-                        Locale.getDefault())));
+                        Locale.getDefault())), java.util.Optional.of(template));
     }
 
     private static boolean usesVariables(Value<?> value) {

@@ -97,7 +97,7 @@ public final class GraphqlExecutor {
             Arguments arguments = Arguments.of(compiled.built().schema(), document.getDocument(), call.query(),
                     call.operationName().orElse(null), call.variables(), compiled.templates(call.query()));
             ExecutableNormalizedOperation normalized = arguments.operation();
-            cost = limits.check(normalized, compiled.built().schema(), arguments);
+            cost = arguments.cost(() -> limits.check(normalized, compiled.built().schema(), arguments));
             Roots roots = new Roots(pipeline, call.principal(), call.target(), surface.platform(), surface.entities(),
                     playbooks, arguments);
             prefetched = switch (operation.get().getOperation()) {
