@@ -69,10 +69,13 @@ build_server
 OWN_DATABASES=1
 
 # The run's identity provider: discovery, JWKS and SESSIONS signed ID tokens.
-helper idp --port "$IDP_PORT" --tokens "$SESSIONS" --out "$RAW/id-tokens.txt" >"$RAW/idp.log" 2>&1 &
+port_taken "$IDP_PORT" && die "port $IDP_PORT (IDP_PORT) is taken"
+# exec: $! is the JVM itself, so stopping it leaves no provider behind.
+(exec "$JAVA_HOME/bin/java" -cp "$root/server/target/lib/*" "$bench/src/SessionBench.java" idp --port "$IDP_PORT" \
+  --tokens "$SESSIONS" --out "$RAW/id-tokens.txt") >"$RAW/idp.log" 2>&1 &
 IDP_PID=$!
-for _ in $(seq 1 300); do [[ -s "$RAW/id-tokens.txt" ]] && grep -q ready "$RAW/idp.log" && break; sleep 0.1; done
-grep -q ready "$RAW/idp.log" || die "the identity provider did not start: $(tail -3 "$RAW/idp.log")"
+for _ in $(seq 1 300); do grep -q "idp ready on" "$RAW/idp.log" && break; kill -0 "$IDP_PID" 2>/dev/null || break; sleep 0.1; done
+grep -q "idp ready on" "$RAW/idp.log" || die "the identity provider did not start: $(tail -3 "$RAW/idp.log")"
 
 # start_cairn NAME EXTRA_ENV...: a gateway for one set-up.
 start_cairn() {
