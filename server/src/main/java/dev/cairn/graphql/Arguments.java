@@ -44,11 +44,12 @@ record Arguments(ExecutableNormalizedOperation operation, Lookup lookup, java.ut
     }
 
     /**
-     * An operation normalized once, reusable with other variables when {@link #reusable}.
+     * An operation normalized once, reused with other variables (kept only for documents without
+     * directives, whose shape no variable can change).
      *
      * @param cost the limits' estimate, kept once known when no {@code take} uses a variable (-1: not kept)
      */
-    record Template(ExecutableNormalizedOperation operation, OperationDefinition definition, boolean reusable,
+    record Template(ExecutableNormalizedOperation operation, OperationDefinition definition,
                     Set<ExecutableNormalizedField> withVariables, boolean fixedCost,
                     java.util.concurrent.atomic.AtomicLong cost) {
     }
@@ -79,17 +80,19 @@ record Arguments(ExecutableNormalizedOperation operation, Lookup lookup, java.ut
             // Directives (@skip, @include) may make the shape depend on variables; an '@' anywhere, even in a
             // string, is enough to normalize such a document every time.
             boolean reusable = query.indexOf('@') < 0;
-            Set<ExecutableNormalizedField> withVariables = ConcurrentHashMap.newKeySet();
-            boolean[] takeVaries = {false};
-            operation.getNormalizedFieldToMergedField().forEach((field, merged) -> {
-                if (merged.getArguments().stream().anyMatch(a -> usesVariables(a.getValue()))) {
-                    withVariables.add(field);
+            Set<ExecutableNormalizedField> withVariables = new java.util.HashSet<>();
+            boolean takeVaries = false;
+            for (Map.Entry<ExecutableNormalizedField, graphql.execution.MergedField> e
+                    : operation.getNormalizedFieldToMergedField().entrySet()) {
+                for (graphql.language.Argument argument : e.getValue().getArguments()) {
+                    if (usesVariables(argument.getValue())) {
+                        withVariables.add(e.getKey());
+                        takeVaries |= argument.getName().equals("take");
+                    }
                 }
-                takeVaries[0] |= merged.getArguments().stream()
-                        .anyMatch(a -> a.getName().equals("take") && usesVariables(a.getValue()));
-            });
+            }
             if (reusable && templates.size() < 500) {
-                templates.put(key, new Template(operation, definition, true, Set.copyOf(withVariables), !takeVaries[0],
+                templates.put(key, new Template(operation, definition, Set.copyOf(withVariables), !takeVaries,
                         new java.util.concurrent.atomic.AtomicLong(-1)));
             }
             return new Arguments(operation, ExecutableNormalizedField::getResolvedArguments);

@@ -16,14 +16,11 @@ import graphql.GraphQL;
 import graphql.GraphQLError;
 import graphql.ParseAndValidate;
 import graphql.ParseAndValidateResult;
-import graphql.execution.RawVariables;
 import graphql.execution.preparsed.PreparsedDocumentEntry;
 import graphql.introspection.Introspection;
 import graphql.language.Document;
 import graphql.language.OperationDefinition;
-import graphql.normalized.ExecutableNormalizedField;
 import graphql.normalized.ExecutableNormalizedOperation;
-import graphql.normalized.ExecutableNormalizedOperationFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,15 +65,11 @@ public final class GraphqlExecutor {
 
     /** The GraphQL response ({@code data}, {@code errors}) as a map for the face to write. */
     public Map<String, Object> execute(Call call) {
-        boolean platformWide = call.target() instanceof Target.Tenant t && t.tenant().isEmpty();
-        Pipeline.Surface surface = platformWide ? pipeline.platformSurface(call.target().platform())
-                : pipeline.surface(call.target());
-        Schemas.Compiled compiled = schemas.get(surface);
-        ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(call.query())
-                .variables(call.variables());
-        call.operationName().ifPresent(input::operationName);
-        PreparsedDocumentEntry document = compiled.document(call.query(),
-                q -> ParseAndValidate.parseAndValidate(compiled.built().schema(), input.build()));
+        Prepared prepared = prepare(call);
+        Pipeline.Surface surface = prepared.surface();
+        Schemas.Compiled compiled = prepared.compiled();
+        ExecutionInput.Builder input = prepared.input();
+        PreparsedDocumentEntry document = prepared.document();
         if (document.hasErrors()) {
             return Errors.response(document.getErrors());
         }
@@ -94,8 +87,7 @@ public final class GraphqlExecutor {
         Prefetched prefetched;
         long cost;
         try {
-            Arguments arguments = Arguments.of(compiled.built().schema(), document.getDocument(), call.query(),
-                    call.operationName().orElse(null), call.variables(), compiled.templates(call.query()));
+            Arguments arguments = arguments(call, compiled, document);
             ExecutableNormalizedOperation normalized = arguments.operation();
             cost = arguments.cost(() -> limits.check(normalized, compiled.built().schema(), arguments));
             Roots roots = new Roots(pipeline, call.principal(), call.target(), surface.platform(), surface.entities(),
@@ -129,6 +121,33 @@ public final class GraphqlExecutor {
         answer.put("extensions", Map.of("cost", Map.of("estimated", cost, "limit", limits.maxCost()),
                 "statements", prefetched.statements()));
         return answer;
+    }
+
+    /** What every request over either transport starts with: its surface, schema and parsed document. */
+    private record Prepared(Pipeline.Surface surface, Schemas.Compiled compiled, ExecutionInput.Builder input,
+                            PreparsedDocumentEntry document) {
+    }
+
+    /**
+     * The request's surface (a tenant's, or the platform's without a database when it named no
+     * tenant), the schema built for it, and its document parsed and validated once per query text.
+     */
+    private Prepared prepare(Call call) {
+        boolean platformWide = call.target() instanceof Target.Tenant t && t.tenant().isEmpty();
+        Pipeline.Surface surface = platformWide ? pipeline.platformSurface(call.target().platform())
+                : pipeline.surface(call.target());
+        Schemas.Compiled compiled = schemas.get(surface);
+        ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(call.query()).variables(call.variables());
+        call.operationName().ifPresent(input::operationName);
+        PreparsedDocumentEntry document = compiled.document(call.query(),
+                q -> ParseAndValidate.parseAndValidate(compiled.built().schema(), input.build()));
+        return new Prepared(surface, compiled, input, document);
+    }
+
+    /** The operation normalized (or taken from its kept template) and its arguments under the call's variables. */
+    private static Arguments arguments(Call call, Schemas.Compiled compiled, PreparsedDocumentEntry document) {
+        return Arguments.of(compiled.built().schema(), document.getDocument(), call.query(),
+                call.operationName().orElse(null), call.variables(), compiled.templates(call.query()));
     }
 
     // ---- after a deploy -------------------------------------------------------------------------------
@@ -194,14 +213,11 @@ public final class GraphqlExecutor {
      * @param overflow what to do when they are more: the client is too slow
      */
     public AutoCloseable subscribe(Call call, Sources sources, Listener listener, int buffer, Runnable overflow) {
-        boolean platformWide = call.target() instanceof Target.Tenant t && t.tenant().isEmpty();
-        Pipeline.Surface surface = platformWide ? pipeline.platformSurface(call.target().platform())
-                : pipeline.surface(call.target());
-        Schemas.Compiled compiled = schemas.get(surface);
-        ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(call.query()).variables(call.variables());
-        call.operationName().ifPresent(input::operationName);
-        PreparsedDocumentEntry document = compiled.document(call.query(),
-                q -> ParseAndValidate.parseAndValidate(compiled.built().schema(), input.build()));
+        Prepared prepared = prepare(call);
+        Pipeline.Surface surface = prepared.surface();
+        Schemas.Compiled compiled = prepared.compiled();
+        ExecutionInput.Builder input = prepared.input();
+        PreparsedDocumentEntry document = prepared.document();
         Optional<OperationDefinition> operation = document.hasErrors() ? Optional.empty()
                 : operation(document.getDocument(), call.operationName());
         if (document.hasErrors() || operation.isEmpty()
@@ -218,14 +234,11 @@ public final class GraphqlExecutor {
         SourcePublisher publisher = new SourcePublisher(buffer);
         AutoCloseable source;
         try {
-            ExecutableNormalizedOperation normalized = ExecutableNormalizedOperationFactory
-                    .createExecutableNormalizedOperationWithRawVariables(compiled.built().schema(), document.getDocument(),
-                            call.operationName().orElse(null), RawVariables.of(call.variables()));
-            limits.check(normalized, compiled.built().schema(),
-                    new Arguments(normalized, ExecutableNormalizedField::getResolvedArguments));
-            var field = normalized.getTopLevelFields().getFirst();
-            source = open(call, surface, compiled.built().subscriptions().get(field.getName()),
-                    field.getResolvedArguments(), sources, publisher, overflow);
+            Arguments arguments = arguments(call, compiled, document);
+            limits.check(arguments.operation(), compiled.built().schema(), arguments);
+            var field = arguments.operation().getTopLevelFields().getFirst();
+            source = open(call, surface, compiled.built().subscriptions().get(field.getName()), arguments.of(field),
+                    sources, publisher, overflow);
         } catch (CairnException e) {
             listener.error(errorList((List<?>) Errors.response(e).get("errors")));
             return NOTHING;

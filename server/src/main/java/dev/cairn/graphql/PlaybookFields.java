@@ -30,12 +30,13 @@ final class PlaybookFields {
     }
 
     /** Whether the contract's types can be added: no table's type takes one of their names. */
-    static boolean fits(Set<String> entityTypes) {
+    private static boolean fits(Set<String> entityTypes) {
         return !entityTypes.contains(RESULT) && !entityTypes.contains(EXECUTION) && !entityTypes.contains(UPDATE);
     }
 
     static void add(Set<String> entityTypes, GraphQLObjectType.Builder query, Map<String, SchemaFactory.Root> queries,
                     GraphQLObjectType.Builder mutation, Map<String, SchemaFactory.Root> mutations,
+                    GraphQLObjectType.Builder subscription, Map<String, SchemaFactory.Root> subscriptions,
                     Set<GraphQLNamedType> types) {
         if (!fits(entityTypes)) {
             LOG.info("GraphQL leaves out the playbook fields: a table's type is named {}, {} or {}", RESULT, EXECUTION,
@@ -64,15 +65,13 @@ final class PlaybookFields {
                 GraphQLFieldDefinition.newFieldDefinition().name("execution")
                         .description("A playbook run's status and result (needs 'view' on its path)")
                         .argument(arg("id", GraphQLNonNull.nonNull(Scalars.GraphQLID))).type(new GraphQLTypeReference(EXECUTION)));
+        SchemaFactory.addQuery(subscription, subscriptions, "executionUpdates", new SchemaFactory.ExecutionUpdates(),
+                GraphQLFieldDefinition.newFieldDefinition().name("executionUpdates")
+                        .description("A playbook run's progress and result, live (needs 'view' on its path)")
+                        .argument(arg("executionId", GraphQLNonNull.nonNull(Scalars.GraphQLID)))
+                        .type(GraphQLNonNull.nonNull(new GraphQLTypeReference(UPDATE))));
     }
 
-    /** The subscription field, for the schema's Subscription type. */
-    static GraphQLFieldDefinition.Builder updatesField() {
-        return GraphQLFieldDefinition.newFieldDefinition().name("executionUpdates")
-                .description("A playbook run's progress and result, live (needs 'view' on its path)")
-                .argument(arg("executionId", GraphQLNonNull.nonNull(Scalars.GraphQLID)))
-                .type(GraphQLNonNull.nonNull(new GraphQLTypeReference(UPDATE)));
-    }
 
     private static GraphQLObjectType object(String name, String description, Map<String, GraphQLOutputType> fields) {
         GraphQLObjectType.Builder b = GraphQLObjectType.newObject().name(name).description(description);

@@ -108,7 +108,6 @@ final class Roots {
     }
 
     private Object list(ExecutableNormalizedField field, SchemaFactory.Rows rows, Map<String, Object> args) {
-        Entity entity = rows.entity();
         ExecutableNormalizedField shapeOf = field;
         boolean count = false;
         if (rows.page()) {
@@ -120,23 +119,39 @@ final class Roots {
                 count |= child.getName().equals("total");
             }
         }
-        Selection selection = shapeOf == null ? Selection.NONE : selection(shapeOf, entity);
-        ListArgs list = ListArgs.of(tree(args.get("where")), tree(args.get("orderBy")), selection.select(),
-                selection.include(), number(args.get("take"), ListArgs.DEFAULT_TAKE), number(args.get("skip"), 0),
-                Optional.ofNullable((String) args.get("cursor")), count);
-        Page page = new Page();
-        pipeline.read(new Request(principal, target, new Operation.ListRows(entity.name(), list)), page);
+        Page page = readList(shapeOf, rows.entity(), args, count);
+        List<Object> parsed = page.rows.stream().map(Roots::parseRow).toList();
         if (!rows.page()) {
-            return page.rows;
+            return parsed;
         }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("data", page.rows);
+        answer.put("data", parsed);
         answer.put("nextCursor", page.next.orElse(null));
         answer.put("total", page.total.isPresent() ? page.total.getAsLong() : null);
         return answer;
     }
 
     private Object byKey(ExecutableNormalizedField field, SchemaFactory.ByKey byKey, Map<String, Object> args) {
+        return readByKey(field, byKey, args).map(Roots::parseRow).orElse(null);
+    }
+
+    /**
+     * A list read, its rows as PostgreSQL wrote them, shaped by {@code shapeOf}'s selection (none
+     * selected: {@code null}), with where the next page starts and the total when {@code count}.
+     */
+    private Page readList(ExecutableNormalizedField shapeOf, Entity entity, Map<String, Object> args, boolean count) {
+        Selection selection = shapeOf == null ? Selection.NONE : selection(shapeOf, entity);
+        ListArgs list = ListArgs.of(tree(args.get("where")), tree(args.get("orderBy")), selection.select(),
+                selection.include(), number(args.get("take"), ListArgs.DEFAULT_TAKE), number(args.get("skip"), 0),
+                Optional.ofNullable((String) args.get("cursor")), count);
+        Page page = new Page();
+        pipeline.read(new Request(principal, target, new Operation.ListRows(entity.name(), list)), page);
+        return page;
+    }
+
+    /** A by-key read, its row as PostgreSQL wrote it; empty when there is no such row. */
+    private Optional<String> readByKey(ExecutableNormalizedField field, SchemaFactory.ByKey byKey,
+                                       Map<String, Object> args) {
         Selection selection = selection(field, byKey.entity());
         ListArgs get = ListArgs.of(MissingNode.getInstance(), MissingNode.getInstance(), selection.select(),
                 selection.include(), 1, 0, Optional.empty(), false);
@@ -146,11 +161,11 @@ final class Roots {
                     id(byKey.keyArguments(), args), get)), page);
         } catch (CairnException e) {
             if (e.code() == ErrorCode.RECORD_NOT_FOUND) {
-                return null;
+                return Optional.empty();
             }
             throw e;
         }
-        return page.rows.isEmpty() ? null : page.rows.getFirst();
+        return page.rows.stream().findFirst();
     }
 
     /**
@@ -180,9 +195,11 @@ final class Roots {
         for (ExecutableNormalizedField field : fields) {
             try {
                 StringBuilder json = new StringBuilder(256);
+                Map<String, Object> args = arguments.of(field);
                 switch (roots.get(field.getName())) {
-                    case SchemaFactory.Rows rows -> RawRows.array(rawList(field, rows), field, json);
-                    case SchemaFactory.ByKey byKey -> rawByKey(field, byKey).ifPresentOrElse(
+                    case SchemaFactory.Rows rows -> RawRows.array(readList(field, rows.entity(), args, false).rows,
+                            field, json);
+                    case SchemaFactory.ByKey byKey -> readByKey(field, byKey, args).ifPresentOrElse(
                             row -> RawRows.object(row, field, json), () -> json.append("null"));
                     default -> throw new IllegalStateException("not a copyable field: " + field.getName());
                 }
@@ -193,48 +210,6 @@ final class Roots {
             }
         }
         return out;
-    }
-
-    private List<String> rawList(ExecutableNormalizedField field, SchemaFactory.Rows rows) {
-        Map<String, Object> args = arguments.of(field);
-        Selection selection = selection(field, rows.entity());
-        ListArgs list = ListArgs.of(tree(args.get("where")), tree(args.get("orderBy")), selection.select(),
-                selection.include(), number(args.get("take"), ListArgs.DEFAULT_TAKE), number(args.get("skip"), 0),
-                Optional.ofNullable((String) args.get("cursor")), false);
-        RawPage page = new RawPage();
-        pipeline.read(new Request(principal, target, new Operation.ListRows(rows.entity().name(), list)), page);
-        return page.rows;
-    }
-
-    private Optional<String> rawByKey(ExecutableNormalizedField field, SchemaFactory.ByKey byKey) {
-        Selection selection = selection(field, byKey.entity());
-        ListArgs get = ListArgs.of(MissingNode.getInstance(), MissingNode.getInstance(), selection.select(),
-                selection.include(), 1, 0, Optional.empty(), false);
-        RawPage page = new RawPage();
-        try {
-            pipeline.read(new Request(principal, target, new Operation.GetRow(byKey.entity().name(),
-                    id(byKey.keyArguments(), arguments.of(field)), get)), page);
-        } catch (CairnException e) {
-            if (e.code() == ErrorCode.RECORD_NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-        return page.rows.stream().findFirst();
-    }
-
-    /** A read's rows as PostgreSQL wrote them. */
-    private static final class RawPage implements PageSink {
-        final List<String> rows = new ArrayList<>();
-
-        @Override
-        public void row(String json, Optional<String> distance) {
-            rows.add(json);
-        }
-
-        @Override
-        public void end(Optional<String> nextCursor, OptionalLong total) {
-        }
     }
 
     // ---- mutations -----------------------------------------------------------------------------------
@@ -480,15 +455,15 @@ final class Roots {
         }
     }
 
-    /** A read's rows, parsed for GraphQL to pick fields from. */
+    /** A read's rows as PostgreSQL wrote them (copied out, or parsed for graphql-java to pick fields from). */
     private static final class Page implements PageSink {
-        final List<Object> rows = new ArrayList<>();
+        final List<String> rows = new ArrayList<>();
         Optional<String> next = Optional.empty();
         OptionalLong total = OptionalLong.empty();
 
         @Override
         public void row(String json, Optional<String> distance) {
-            rows.add(parseRow(json));
+            rows.add(json);
         }
 
         @Override

@@ -135,12 +135,9 @@ final class SchemaFactory {
         Map<String, Root> mutations = new LinkedHashMap<>();
         GraphQLObjectType.Builder subscription = GraphQLObjectType.newObject().name("Subscription");
         Map<String, Root> subscriptions = new LinkedHashMap<>();
-        if (playbooks && PlaybookFields.fits(byType.keySet())) {
-            addQuery(subscription, subscriptions, "executionUpdates", new ExecutionUpdates(),
-                    PlaybookFields.updatesField());
-        }
         if (playbooks) { // first: the NoETL contract's names win over a table's or a function's
-            PlaybookFields.add(byType.keySet(), query, queries, mutation, mutations, additional);
+            PlaybookFields.add(byType.keySet(), query, queries, mutation, mutations, subscription, subscriptions,
+                    additional);
         }
         for (Map.Entry<String, Entity> t : byType.entrySet()) {
             entity(t.getKey(), t.getValue(), query, queries, mutation, mutations);

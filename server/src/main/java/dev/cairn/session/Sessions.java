@@ -10,7 +10,6 @@ import dev.cairn.identity.SessionTokens;
 import dev.cairn.sql.Checksums;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -128,10 +127,5 @@ public final class Sessions implements SessionTokens {
 
     private static String hash(String token) {
         return Checksums.sha256Hex(token.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** How long sessions may last at most, as a login's validation message names it. */
-    public Duration longest() {
-        return settings.longest();
     }
 }

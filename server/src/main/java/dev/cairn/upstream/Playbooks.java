@@ -152,16 +152,14 @@ public final class Playbooks {
     public AutoCloseable watch(Scope scope, String executionId, Consumer<JsonNode> sink) {
         checkId(executionId);
         Optional<ExecutionStore.Run> run = store.byExecution(executionId);
-        String path;
         if (run.isPresent()) {
             if (!run.get().platform().equals(scope.platform())) {
                 throw notFound(executionId);
             }
-            path = run.get().playbook();
-        } else {
-            path = execution(scope, executionId).orElseThrow(() -> notFound(executionId)).path("path").asText("");
+            policy.authorize(scope::principal, new Action.UsePlaybook(run.get().playbook(), "view"));
+        } else if (execution(scope, executionId).isEmpty()) { // a run started elsewhere: read, and so authorized, there
+            throw notFound(executionId);
         }
-        policy.authorize(scope::principal, new Action.UsePlaybook(path, "view"));
         return updates.subscribe(executionId, sink);
     }
 
