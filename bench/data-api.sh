@@ -175,16 +175,8 @@ scenario() {
 
 # ---- environment -------------------------------------------------------------------------------
 log "environment"
-pg_version="$(psql_q "SHOW server_version")"
-cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-mem_total="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-java_home="$(cd "$root" && ./cairn java-home)"
-jdk_version="$("$java_home/bin/java" -version 2>&1 | head -1)"
+describe_machine
 node_version="$(node --version)"
-git_rev="$(cd "$root" && git rev-parse --short HEAD)$(cd "$root" && git diff --quiet HEAD -- server || echo ' (server has uncommitted changes)')"
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-busy_before="$(top -b -n 2 -d 1 -w 200 | awk '/^ *PID / { block++; next }
-  block == 2 && $9 + 0 >= 5 { printf "%s%s %s%%", sep, $12, $9; sep = ", " }')"
 
 # ---- 1. Cairn up, the bundle registered, the table seeded --------------------------------------
 start_gateway

@@ -226,17 +226,8 @@ start_gateway() {
 
 # ---- environment -------------------------------------------------------------------------------
 log "environment"
-pg_version="$(psql_q "SHOW server_version")"
-pg_max_conn="$(psql_q "SHOW max_connections")"
-cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-mem_total="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-gw_java_home="$(cd "$root" && ./cairn java-home)"
-jdk_version="$("$gw_java_home/bin/java" -version 2>&1 | head -1)"
+describe_machine
 nats_version="$({ nats-server --version 2>/dev/null || echo "nats-server version unknown"; } | head -1)"
-git_rev="$(cd "$root" && git rev-parse --short HEAD)$(cd "$root" && git diff --quiet HEAD -- server || echo ' (server has uncommitted changes)')"
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-busy_before="$(top -b -n 2 -d 1 -w 200 | awk '/^ *PID / { block++; next }
-  block == 2 && $9 + 0 >= 5 { printf "%s%s %s%%", sep, $12, $9; sep = ", " }')"
 
 log "starting the gateway on port $PORT (stream $STREAM, subjects $SUBJECT_PREFIX.>)"
 STREAM_MADE=1

@@ -243,12 +243,12 @@ measure() {
   if (( WARMUP > 0 )); then run_wrk "$name-warmup" "$name" "$WARMUP" "$url"; fi
   psql_q "CHECKPOINT" >/dev/null
   if [[ "$PROFILE" == 1 && "$name" == cairn-* ]]; then
-    "$java_home/bin/jcmd" "$GW_PID" JFR.start name="$name" settings=profile >"$RAW/$name.jfr.log" 2>&1 || log "JFR.start failed"
+    "$gw_java_home/bin/jcmd" "$GW_PID" JFR.start name="$name" settings=profile >"$RAW/$name.jfr.log" 2>&1 || log "JFR.start failed"
   fi
   run_wrk "$name" "$name" "$DURATION" "$url"
   if [[ "$PROFILE" == 1 && "$name" == cairn-* ]]; then
-    "$java_home/bin/jcmd" "$GW_PID" JFR.stop name="$name" filename="$RAW/$name.jfr" >>"$RAW/$name.jfr.log" 2>&1 || log "JFR.stop failed"
-    "$java_home/bin/jfr" print --stack-depth 512 --events jdk.ExecutionSample "$RAW/$name.jfr" |
+    "$gw_java_home/bin/jcmd" "$GW_PID" JFR.stop name="$name" filename="$RAW/$name.jfr" >>"$RAW/$name.jfr.log" 2>&1 || log "JFR.stop failed"
+    "$gw_java_home/bin/jfr" print --stack-depth 512 --events jdk.ExecutionSample "$RAW/$name.jfr" |
       node "$gd/profile.js" >"$RAW/$name.profile.md" 2>&1 || true
     log "$name: JFR profile in $RAW/$name.jfr (summary: $name.profile.md)"
   fi
@@ -256,16 +256,8 @@ measure() {
 
 # ---- environment -------------------------------------------------------------------------------
 log "environment"
-pg_version="$(psql_q "SHOW server_version")"
-cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-mem_total="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-java_home="$(cd "$root" && ./cairn java-home)"
-jdk_version="$("$java_home/bin/java" -version 2>&1 | head -1)"
+describe_machine
 node_version="$(node --version)"
-git_rev="$(cd "$root" && git rev-parse --short HEAD)$(cd "$root" && git diff --quiet HEAD -- server || echo ' (server has uncommitted changes)')"
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-busy_before="$(top -b -n 2 -d 1 -w 200 | awk '/^ *PID / { block++; next }
-  block == 2 && $9 + 0 >= 5 { printf "%s%s %s%%", sep, $12, $9; sep = ", " }')"
 
 # ---- 1. Cairn up, the bundle registered, the tables seeded --------------------------------------
 start_gateway

@@ -107,6 +107,23 @@ await_200() {
   done
 }
 
+# describe_machine: what a report says about where it ran: pg_version, pg_max_conn, cpu_model,
+# mem_total, gw_java_home and jdk_version (the JDK ./cairn runs the gateway on), git_rev (with a
+# note when the server has uncommitted changes), load_before, and busy_before: other processes using
+# CPU right now (top's second sample covers the last second; its first one averages since boot).
+describe_machine() {
+  pg_version="$(psql_q "SHOW server_version")"
+  pg_max_conn="$(psql_q "SHOW max_connections")"
+  cpu_model="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+  mem_total="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  gw_java_home="$(cd "$root" && ./cairn java-home)"
+  jdk_version="$("$gw_java_home/bin/java" -version 2>&1 | head -1)"
+  git_rev="$(cd "$root" && git rev-parse --short HEAD)$(cd "$root" && git diff --quiet HEAD -- server || echo ' (server has uncommitted changes)')"
+  load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+  busy_before="$(top -b -n 2 -d 1 -w 200 | awk '/^ *PID / { block++; next }
+    block == 2 && $9 + 0 >= 5 { printf "%s%s %s%%", sep, $12, $9; sep = ", " }')"
+}
+
 # refuse_leftovers: a run never starts over a control database, platform databases or a platform
 # role it did not make (an earlier run's are dropped with `$BENCH_SCRIPT cleanup`).
 refuse_leftovers() {
