@@ -38,6 +38,12 @@ public enum ErrorCode {
     SCHEMA_NOT_FOUND("schema_not_found"),
     FUNCTION_NOT_FOUND("function_not_found"),
     JOB_NOT_FOUND("job_not_found"),
+    /** The realm mesh's records: a realm, member, contract, capability, policy or bridge that does not exist. */
+    REALM_NOT_FOUND("realm_not_found"),
+    MEMBER_NOT_FOUND("member_not_found"),
+    CONTRACT_NOT_FOUND("contract_not_found"),
+    POLICY_NOT_FOUND("policy_not_found"),
+    BRIDGE_NOT_FOUND("bridge_not_found"),
     /** A data-API row (the Panorama gateway's wire name). */
     RECORD_NOT_FOUND("not_found"),
 
@@ -55,6 +61,10 @@ public enum ErrorCode {
     IDEMPOTENCY_CONFLICT("idempotency_conflict"),
     /** An idempotency key used again for a different request. */
     IDEMPOTENCY_KEY_REUSED("idempotency_key_reused"),
+    /** A realm-mesh record (realm, member, contract version, policy, bridge) that exists already. */
+    ALREADY_EXISTS("already_exists"),
+    /** A realm that still has child realms cannot be deleted. */
+    REALM_HAS_CHILDREN("realm_has_children"),
 
     // PostgreSQL said no
     QUERY_FAILED("query_failed"),
@@ -66,6 +76,8 @@ public enum ErrorCode {
     POOL_EXHAUSTED("pool_exhausted"),
     EVENTS_UNAVAILABLE("events_unavailable"),
     TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
+    /** A rate limit's bucket is empty: {@code Retry-After} says when a token is back. */
+    RATE_LIMITED("rate_limited"),
     /** An outside service Cairn relies on (a workflow server, an identity provider) failed or answered nonsense. */
     UPSTREAM_FAILED("upstream_failed"),
     /** An outside service Cairn relies on did not answer in time. */

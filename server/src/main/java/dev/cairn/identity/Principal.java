@@ -86,6 +86,65 @@ public sealed interface Principal {
         }
     }
 
+    /**
+     * A member of a realm (a service, agent runtime or console user of the realm mesh), proved by
+     * its API key ({@code rm_…}), the short JWT {@code POST /api/auth/token} gave for it, or its
+     * client certificate. The realm comes from the credential, never from what the member says.
+     *
+     * @param platform the platform whose realm tree the member's realm is in
+     * @param tenant the tenant realm at or above the member's realm, if any
+     */
+    record Member(String memberId, String realmId, List<String> roles, Optional<String> tenant,
+                  Optional<String> platform) implements Claims {
+        public Member {
+            roles = List.copyOf(roles);
+        }
+
+        @Override
+        public String subject() {
+            return memberId;
+        }
+
+        @Override
+        public String actor() {
+            return "member:" + memberId;
+        }
+
+        @Override
+        public String kind() {
+            return "member";
+        }
+    }
+
+    /**
+     * An OAuth2 access token an authorization server vouched for by RFC 7662 introspection:
+     * its subject, scopes as roles, and the platform and tenant claims it carries.
+     */
+    record OAuthToken(String subject, List<String> roles, Optional<String> clientId, Optional<String> tenant,
+                      Optional<String> platform) implements Claims {
+        public OAuthToken {
+            roles = List.copyOf(roles);
+        }
+
+        @Override
+        public String actor() {
+            return "oauth:" + clientId.map(c -> c + "/").orElse("") + subject;
+        }
+
+        @Override
+        public String kind() {
+            return "OAuth2 token";
+        }
+    }
+
+    /** The realm mesh's console ({@code CONSOLE_API_KEY}, or the JWT it was exchanged for): administers realms. */
+    record Console() implements Principal {
+        @Override
+        public String actor() {
+            return "console";
+        }
+    }
+
     /** A platform token: acts for that one platform. */
     record PlatformToken(String platform) implements Principal {
         @Override

@@ -38,4 +38,16 @@ public sealed interface Action {
      */
     record UsePlaybook(String path, String permission) implements Action {
     }
+
+    /** The realm mesh's administrative routes (realms, members, contracts, policies, bridges, {@code /monitor}). */
+    record AdministerRealms() implements Action {
+    }
+
+    /**
+     * One realm acting on a capability of another: a mesh member calling a service, subscribing to or
+     * publishing an event, recruiting for a loop. Decided by the realms' capability-access rules.
+     */
+    record UseCapability(String fromRealm, String toRealm, String capability, RealmRules.Operation operation)
+            implements Action {
+    }
 }

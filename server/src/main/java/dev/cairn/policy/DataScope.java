@@ -44,6 +44,8 @@ public record DataScope(String platform, String tenant) {
             case Principal.Claims user -> user.platform().map(claim -> agree(header, claim, "the " + user.kind()
                             + "'s platform"))
                     .or(() -> header).or(() -> present(defaultPlatform)).orElseThrow(DataScope::noPlatform);
+            case Principal.Console console -> throw CairnException.of(ErrorCode.FORBIDDEN,
+                    "the console administers realms; data takes a member's, user's or platform's credentials");
             case Principal.Admin admin -> header.or(() -> present(defaultPlatform)).orElseThrow(DataScope::noPlatform);
         };
     }

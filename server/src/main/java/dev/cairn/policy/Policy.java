@@ -23,14 +23,25 @@ public final class Policy {
 
     private final boolean adminEnabled;
     private final PlaybookRules playbooks;
+    private final RealmRules realms;
 
     public Policy(boolean adminEnabled) {
-        this(adminEnabled, PlaybookRules.adminsOnly());
+        this(adminEnabled, PlaybookRules.adminsOnly(), RealmRules.NONE);
     }
 
     public Policy(boolean adminEnabled, PlaybookRules playbooks) {
+        this(adminEnabled, playbooks, RealmRules.NONE);
+    }
+
+    public Policy(boolean adminEnabled, PlaybookRules playbooks, RealmRules realms) {
         this.adminEnabled = adminEnabled;
         this.playbooks = playbooks;
+        this.realms = realms;
+    }
+
+    /** The realm tree's rules, for what reads them beside a decision (rate limits). */
+    public RealmRules realms() {
+        return realms;
     }
 
     public void authorize(Supplier<Principal> principal, Action action) {
@@ -40,6 +51,8 @@ public final class Policy {
             case Action.UseData a -> useData(principal.get(), a);
             case Action.CallFunction a -> call(principal.get(), a);
             case Action.UsePlaybook a -> playbook(principal.get(), a);
+            case Action.AdministerRealms a -> administerRealms(principal.get());
+            case Action.UseCapability a -> capability(a);
         }
     }
 
@@ -53,8 +66,31 @@ public final class Policy {
         }
     }
 
+    private static void administerRealms(Principal principal) {
+        switch (principal) {
+            case Principal.Admin admin -> {
+            }
+            case Principal.Console console -> {
+            }
+            case Principal.Network network -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
+                    "realm administration needs the admin token or a console token ('Authorization: Bearer <token>')");
+            default -> throw CairnException.of(ErrorCode.FORBIDDEN,
+                    "realm administration needs the admin token or a console token, not a " + principal.actor().split(":")[0]);
+        }
+    }
+
+    private void capability(Action.UseCapability action) {
+        realms.denies(action.fromRealm(), action.toRealm(), action.capability(), action.operation()).ifPresent(reason -> {
+            throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, reason)
+                    .with("capability", action.capability()).with("operation", action.operation().wire())
+                    .with("from_realm", action.fromRealm()).with("to_realm", action.toRealm()));
+        });
+    }
+
     private void playbook(Principal principal, Action.UsePlaybook action) {
         switch (principal) {
+            case Principal.Console console -> throw CairnException.of(ErrorCode.FORBIDDEN,
+                    "the console administers realms; playbooks take a user's or the platform's credentials");
             case Principal.Network network -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
                     "playbooks need credentials: a session, a JWT or the platform's token");
             case Principal.Admin admin -> {
@@ -80,6 +116,8 @@ public final class Policy {
             }
             case Principal.Network network -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
                     "admin routes need 'Authorization: Bearer <ADMIN_TOKEN>'");
+            case Principal.Console console -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
+                    "admin routes need the admin token; a console token administers realms only");
             case Principal.PlatformToken token -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
                     "admin routes need the admin token; a platform token acts for its platform's routes only");
             case Principal.Claims user -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
@@ -91,6 +129,8 @@ public final class Policy {
         switch (principal) {
             case Principal.Network network -> throw CairnException.of(ErrorCode.UNAUTHORIZED,
                     "the data API needs credentials: 'Authorization: Bearer <JWT or platform token>'");
+            case Principal.Console console -> throw CairnException.of(ErrorCode.FORBIDDEN,
+                    "the console administers realms; data takes a member's, user's or platform's credentials");
             case Principal.Admin admin -> {
             }
             case Principal.PlatformToken token -> {
@@ -127,6 +167,8 @@ public final class Policy {
             }
             case Principal.Admin admin -> {
             }
+            case Principal.Console console -> throw CairnException.of(ErrorCode.FORBIDDEN,
+                    "the console administers realms; platform routes take the platform's token or the admin token");
             case Principal.PlatformToken token -> {
                 if (!token.platform().equals(platform)) {
                     throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "this token belongs to another platform"
