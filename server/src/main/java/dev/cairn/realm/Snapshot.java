@@ -30,6 +30,9 @@ record Snapshot(Map<String, Realm> realms, Map<String, List<Realm>> children, Ma
     }
 
     static Snapshot load(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")) {
+            ps.execute(); // the three reads see one state of the tree
+        }
         Map<String, Realm> realms = new HashMap<>();
         Map<String, List<Realm>> children = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
@@ -45,13 +48,18 @@ record Snapshot(Map<String, Realm> realms, Map<String, List<Realm>> children, Ma
                 realm.parentRealmId().ifPresent(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(realm));
             }
         }
-        Snapshot members = members(c, realms, children);
-        return new Snapshot(Map.copyOf(realms), members.children, members.members, members.membersByRealm,
-                members.keysByPrefix, members.memberByCertificate, policies(c));
+        Map<String, List<Realm>> frozenChildren = new HashMap<>();
+        children.forEach((k, v) -> frozenChildren.put(k, List.copyOf(v)));
+        Members members = members(c);
+        return new Snapshot(Map.copyOf(realms), Map.copyOf(frozenChildren), members.members, members.byRealm,
+                members.keys, members.certificates, policies(c));
     }
 
-    private static Snapshot members(Connection c, Map<String, Realm> realms, Map<String, List<Realm>> children)
-            throws SQLException {
+    private record Members(Map<String, Member> members, Map<String, List<Member>> byRealm,
+                           Map<String, List<Key>> keys, Map<String, String> certificates) {
+    }
+
+    private static Members members(Connection c) throws SQLException {
         Map<String, Member> members = new HashMap<>();
         Map<String, List<Member>> byRealm = new HashMap<>();
         Map<String, List<Key>> keys = new HashMap<>();
@@ -75,14 +83,11 @@ record Snapshot(Map<String, Realm> realms, Map<String, List<Realm>> children, Ma
                 }
             }
         }
-        Map<String, List<Realm>> frozenChildren = new HashMap<>();
-        children.forEach((k, v) -> frozenChildren.put(k, List.copyOf(v)));
         Map<String, List<Member>> frozenByRealm = new HashMap<>();
         byRealm.forEach((k, v) -> frozenByRealm.put(k, List.copyOf(v)));
         Map<String, List<Key>> frozenKeys = new HashMap<>();
         keys.forEach((k, v) -> frozenKeys.put(k, List.copyOf(v)));
-        return new Snapshot(realms, Map.copyOf(frozenChildren), Map.copyOf(members), Map.copyOf(frozenByRealm),
-                Map.copyOf(frozenKeys), Map.copyOf(certs), Map.of());
+        return new Members(Map.copyOf(members), Map.copyOf(frozenByRealm), Map.copyOf(frozenKeys), Map.copyOf(certs));
     }
 
     private static Map<String, PolicyConfig> policies(Connection c) throws SQLException {

@@ -298,5 +298,14 @@ class RealmApiTest {
         error(send("PUT", "/api/realms/" + platform, Map.of("realmType", "service")), 409, "conflict");
         assertThat(ok("PUT", "/api/realms/" + platform, Map.of("description", "the platform"), 200)
                 .path("description").asText()).isEqualTo("the platform");
+
+        ok("POST", "/api/members", Map.of("name", "desk", "realmId", platform + "/clinic-1", "memberType", "consumer"), 201);
+        String database = tenant.body().path("database").asText();
+        Http.Answer deleted = http.json("DELETE", "/admin/databases/" + database, Map.of("confirm", database),
+                "Authorization", ADMIN);
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+        error(send("GET", "/api/realms/" + platform + "%2Fclinic-1", null), 404, "realm_not_found");
+        error(send("GET", "/api/members/" + platform + "%2Fclinic-1%2Fdesk", null), 404, "member_not_found");
+        assertThat(ok("GET", "/api/realms/" + platform, null, 200).path("childCount").asInt()).isZero();
     }
 }
