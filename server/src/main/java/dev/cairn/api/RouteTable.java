@@ -50,9 +50,18 @@ final class RouteTable {
     }
 
     private void add(HttpRouting.Builder routing, Method method, String path, Handler handler) {
-        MatchedRoute route = new MatchedRoute(method.text(), path);
-        entries.add(new Entry(method, PathMatchers.create(path), route));
-        routing.route(method, path, (req, res) -> {
+        add(routing, method, path, path, handler);
+    }
+
+    /**
+     * A route documented as {@code template} but matched by {@code pattern}: a {@code {+id}} that takes
+     * the rest of the path, for ids that hold {@code /} (Helidon matches the decoded path, so an id
+     * sent as {@code acme%2Fclinic-1} arrives as two segments).
+     */
+    void add(HttpRouting.Builder routing, Method method, String template, String pattern, Handler handler) {
+        MatchedRoute route = new MatchedRoute(method.text(), template);
+        entries.add(new Entry(method, PathMatchers.create(pattern), route));
+        routing.route(method, pattern, (req, res) -> {
             req.context().register(route);
             handler.handle(req, res);
         });

@@ -32,6 +32,7 @@ import java.time.Duration;
  * @param events       event settings (subscription limits among them)
  * @param playbooks    upstream actions: playbooks on a workflow server, and their signed callbacks
  * @param sessions     login sessions ({@code /api/auth/*}), which the authenticator also resolves
+ * @param realms       the realm tree ({@code /api/realms}, members, contracts, policies, bridges)
  */
 public record Services(Registrar registrar, Registry registry, ControlDatabase control, Pipeline pipeline, CatalogCache catalogs,
                        JobEngine jobs, V1Fleet v1Fleet, PlatformTokens tokens, PoolManager pools,
@@ -41,5 +42,5 @@ public record Services(Registrar registrar, Registry registry, ControlDatabase c
                        java.util.Optional<String> defaultPlatform, DatabaseLifecycle lifecycle,
                        java.util.Optional<Relay> relay, EventSettings events,
                        dev.cairn.graphql.GraphqlExecutor graphql, dev.cairn.session.Sessions sessions,
-                       dev.cairn.upstream.Playbooks playbooks) {
+                       dev.cairn.upstream.Playbooks playbooks, dev.cairn.realm.Realms realms) {
 }

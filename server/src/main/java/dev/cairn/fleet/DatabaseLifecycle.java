@@ -93,10 +93,15 @@ public final class DatabaseLifecycle {
             }
             directory.forget(database);
             provisioner.dropDeleted(database);
+            int deleted;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM databases WHERE name = ?")) {
                 ps.setString(1, database);
-                return ps.executeUpdate();
+                deleted = ps.executeUpdate();
             }
+            if (record.tenant().isPresent()) {
+                RealmRows.tenantDatabaseDeleted(c, record.platform(), record.tenant().get());
+            }
+            return deleted;
         });
         directory.forget(database);
         return new Outcome(database, "deleted", Optional.empty());

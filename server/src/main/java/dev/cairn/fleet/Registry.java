@@ -110,7 +110,9 @@ public final class Registry {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO platforms (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
                 ps.setString(1, platform);
-                return ps.executeUpdate() == 1;
+                boolean created = ps.executeUpdate() == 1;
+                RealmRows.platform(c, platform);
+                return created;
             }
         });
     }
@@ -247,6 +249,9 @@ public final class Registry {
             ps.setString(6, deployedChecksum);
             ps.setString(7, fingerprint.orElse(null));
             ps.executeUpdate();
+        }
+        if (tenant.isPresent()) {
+            RealmRows.tenant(c, platform, tenant.get());
         }
         Map<String, Object> payload = new java.util.LinkedHashMap<>();
         payload.put("database", name);
@@ -390,6 +395,7 @@ public final class Registry {
             ps.setString(1, platform);
             ps.executeUpdate();
         }
+        RealmRows.platform(c, platform);
     }
 
     private static Optional<SchemaVersion> versionByChecksum(Connection c, String platform, String schemaName,

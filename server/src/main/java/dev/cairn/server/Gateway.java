@@ -26,6 +26,7 @@ import dev.cairn.fleet.Registry;
 import dev.cairn.identity.AdminToken;
 import dev.cairn.identity.Authenticator;
 import dev.cairn.identity.JwtVerifier;
+import dev.cairn.realm.Realms;
 import dev.cairn.session.Sessions;
 import dev.cairn.upstream.Playbooks;
 import dev.cairn.identity.NetworkPolicy;
@@ -146,7 +147,8 @@ public final class Gateway implements AutoCloseable {
         AdminToken admin = AdminToken.of(config.adminToken());
         PlatformTokens tokens = new PlatformTokens(registry);
         V1Fleet v1Fleet = new V1Fleet(registry, registrar, jobs);
-        Policy policy = new Policy(admin.enabled(), config.playbookAccess());
+        Realms realms = Realms.open(control);
+        Policy policy = new Policy(admin.enabled(), config.playbookAccess(), realms.rules());
         Optional<Relay> relay = Relay.start(config.events(), directory, registry, roles, pools, housekeeping, control);
         Sessions sessions = Sessions.of(config.sessions(), control, relay.map(Relay::nats));
         Playbooks playbooks = Playbooks.of(config.upstream(), control, relay.map(Relay::nats), policy);
@@ -164,7 +166,7 @@ public final class Gateway implements AutoCloseable {
                 dataApiSettings, config.defaultPlatform(),
                 new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay,
                 config.events(), graphql, sessions,
-                playbooks);
+                playbooks, realms);
     }
 
     /** Hourly: sessions that ended a day ago, callback signatures past their window, week-old playbook runs. */

@@ -58,6 +58,7 @@ class OpenApiTest {
             String path = route.template().replace("{platform}", "nosuchplatform")
                     .replace("{entity}", "nosuchentity").replace("{id}", "x").replace("{database}", "nosuchdatabase")
                     .replace("{file}", "graphiql.min.css")
+                    .replace("{name}", "x").replace("{version}", "1.0.0").replace("{realmId}", "x")
                     .replace("{job_id}", "00000000-0000-0000-0000-000000000000");
             Http.Answer a = http.method(route.method(), path);
             boolean routed = a.status() != 405 && !(a.status() == 404 && "not_found".equals(a.body().path("error").asText()));
