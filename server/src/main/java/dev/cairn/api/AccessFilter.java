@@ -50,9 +50,11 @@ final class AccessFilter implements Filter {
     private final Metrics metrics;
     private final Authenticator authenticator;
     private final Policy policy;
+    private final dev.cairn.policy.RateGate rates;
 
     AccessFilter(NetworkPolicy network, boolean healthPublic, Metrics metrics, Authenticator authenticator,
-                 Policy policy) {
+                 Policy policy, dev.cairn.policy.RateGate rates) {
+        this.rates = rates;
         this.network = network;
         this.healthPublic = healthPublic;
         this.metrics = metrics;
@@ -82,7 +84,7 @@ final class AccessFilter implements Filter {
             InetAddress peer = ((InetSocketAddress) req.remotePeer().address()).getAddress();
             InetAddress client = network.client(peer, req.headers().all(FORWARDED_FOR, List::of));
             req.context().register(new RequestInfo(requestId, client, started));
-            req.context().register(new RequestIdentity(authenticator, policy,
+            req.context().register(new RequestIdentity(authenticator, policy, rates,
                     Credentials.authorization(req.headers()), client));
             boolean exempt = healthPublic && req.path().path().equals("/health");
             if (!exempt && !network.allows(client)) {

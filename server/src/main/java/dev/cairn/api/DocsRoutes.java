@@ -27,7 +27,8 @@ final class DocsRoutes {
      * checked like any other.
      */
     static final Set<MatchedRoute> REGISTERED_ELSEWHERE = Set.of(new MatchedRoute("GET", "/metrics"),
-            new MatchedRoute("GET", EventRoutes.PATH)); // the WebSocket endpoint, on the server's WebSocket routing
+            new MatchedRoute("GET", EventRoutes.PATH), // the WebSocket endpoints, on the server's WebSocket routing
+            new MatchedRoute("GET", MeshSocket.PATH), new MatchedRoute("GET", MeshSocket.MONITOR));
 
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch",
             "trace");

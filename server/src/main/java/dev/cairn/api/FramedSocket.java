@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What Cairn's WebSocket faces ({@code /v1/events}, GraphQL's {@code /graphql}) share: the upgrade's
- * credentials and scope ({@code Authorization}, else {@code access_token} in the query for
+ * credentials and scope ({@code Authorization}, else {@code access_token} (or the mesh's {@code token}) in the query for
  * browsers, else a session's header or cookie; {@code x-platform}/{@code x-tenant-id}, or
  * {@code platform}/{@code tenant} in the query), the network allow-list checked at open, the
  * principal's connection slot, and the outbound side: one bounded queue and one sender thread, the
@@ -69,7 +69,7 @@ abstract class FramedSocket implements WsListener {
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
         // A token the client named in the query (browsers cannot set headers) wins over a cookie it merely carries.
         authorization = headers.first(HeaderNames.AUTHORIZATION)
-                .or(() -> query(prologue, "access_token").map(token -> "Bearer " + token))
+                .or(() -> query(prologue, "access_token").or(() -> query(prologue, "token")).map(token -> "Bearer " + token))
                 .or(() -> Credentials.authorization(headers));
         platform = headers.first(DataScopes.PLATFORM).or(() -> query(prologue, "platform"));
         tenant = headers.first(DataScopes.TENANT).or(() -> query(prologue, "tenant"));
@@ -172,7 +172,14 @@ abstract class FramedSocket implements WsListener {
         try {
             while (true) {
                 if (closed) { // closing is set before closed: once closed is seen, so is a close asked for
-                    closing.ifPresent(close -> session.close(close.getKey(), close.getValue()));
+                    closing.ifPresent(close -> {
+                        if (close.getKey() != TOO_SLOW) { // what was queued before the close (its reason, say) goes first
+                            for (String queued = out.poll(); queued != null; queued = out.poll()) {
+                                session.send(queued, true);
+                            }
+                        }
+                        session.close(close.getKey(), close.getValue());
+                    });
                     return;
                 }
                 String frame = out.poll(1, TimeUnit.SECONDS);
@@ -185,7 +192,7 @@ abstract class FramedSocket implements WsListener {
                     session.ping(io.helidon.common.buffers.BufferData.empty());
                     frame = Json.write(Map.of("type", "ping"));
                 }
-                if (frame != null && closing.isEmpty()) {
+                if (frame != null && (closing.isEmpty() || closing.get().getKey() != TOO_SLOW)) {
                     session.send(frame, true);
                     lastSent = System.nanoTime();
                 }

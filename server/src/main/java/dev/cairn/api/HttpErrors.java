@@ -27,7 +27,7 @@ final class HttpErrors {
             case FORBIDDEN, INTROSPECTION_DISABLED -> 403;
             case ROUTE_NOT_FOUND, DATABASE_NOT_FOUND, PLATFORM_NOT_FOUND, SCHEMA_NOT_FOUND, FUNCTION_NOT_FOUND,
                  JOB_NOT_FOUND, ENTITY_NOT_FOUND, RECORD_NOT_FOUND, REALM_NOT_FOUND, MEMBER_NOT_FOUND, CONTRACT_NOT_FOUND,
-                 POLICY_NOT_FOUND, BRIDGE_NOT_FOUND -> 404;
+                 POLICY_NOT_FOUND, BRIDGE_NOT_FOUND, SERVICE_NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
             case DATABASE_ALREADY_EXISTS, PLATFORM_ALREADY_REGISTERED, SCHEMA_CHANGE_BLOCKED,
                  MIGRATION_CHECKSUM_MISMATCH, SEED_ROWS_MISSING, JOB_ALREADY_RUNNING, TENANT_CONFLICT, CONFLICT,
@@ -38,9 +38,9 @@ final class HttpErrors {
             case MIGRATION_FAILED, FUNCTION_DEPLOY_FAILED, IDEMPOTENCY_KEY_REUSED -> 422;
             case QUERY_FAILED -> statusOfSqlState(String.valueOf(problem.fields().getOrDefault("sqlstate", "")));
             case CONNECTION_FAILED, POOL_EXHAUSTED, ADMIN_DISABLED, EVENTS_UNAVAILABLE, SESSIONS_DISABLED,
-                 UPSTREAM_NOT_CONFIGURED -> 503;
+                 UPSTREAM_NOT_CONFIGURED, TARGET_OFFLINE, RATE_LIMITER_UNAVAILABLE -> 503;
             case UPSTREAM_FAILED -> 502;
-            case UPSTREAM_TIMEOUT -> 504;
+            case UPSTREAM_TIMEOUT, SERVICE_TIMEOUT -> 504;
             case TOO_MANY_SUBSCRIPTIONS, RATE_LIMITED -> 429;
             case INTERNAL_ERROR, INVALID_CONFIGURATION -> 500;
         };
@@ -84,7 +84,11 @@ final class HttpErrors {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", problem.code().wireName());
         body.put("message", problem.message());
-        body.putAll(problem.fields());
+        problem.fields().forEach((k, v) -> {
+            if (!k.equals("rate_limit")) { // sent as headers
+                body.put(k, v);
+            }
+        });
         if (problem.code() == ErrorCode.QUERY_FAILED && isRetryable(problem)) {
             body.put("retryable", true);
         }
@@ -105,7 +109,11 @@ final class HttpErrors {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         if (status == 503 || status == 429) {
-            res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            Object retry = problem.fields().get("retry_after_seconds");
+            res.header(HeaderNames.RETRY_AFTER, retry instanceof Number n ? String.valueOf(n.longValue()) : RETRY_AFTER_SECONDS);
+        }
+        if (problem.fields().get("rate_limit") instanceof Map<?, ?> headers) {
+            headers.forEach((name, value) -> res.header(String.valueOf(name), String.valueOf(value)));
         }
         if (status == 401) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");

@@ -19,13 +19,16 @@ final class RequestIdentity {
 
     private final Authenticator authenticator;
     private final Policy policy;
+    private final dev.cairn.policy.RateGate rates;
     private final Optional<String> authorization;
     private final InetAddress client;
     private Principal principal;
 
-    RequestIdentity(Authenticator authenticator, Policy policy, Optional<String> authorization, InetAddress client) {
+    RequestIdentity(Authenticator authenticator, Policy policy, dev.cairn.policy.RateGate rates,
+                    Optional<String> authorization, InetAddress client) {
         this.authenticator = authenticator;
         this.policy = policy;
+        this.rates = rates;
         this.authorization = authorization;
         this.client = client;
     }
@@ -41,6 +44,25 @@ final class RequestIdentity {
             principal = authenticator.resolve(authorization, client.getHostAddress());
         }
         return principal;
+    }
+
+    /**
+     * The rate limits of the realm the request's principal acts in, for the route it matched: one
+     * token from each bucket, the tightest one's {@code RateLimit} headers on the answer, and
+     * {@code 429} when one is empty. Only requests with credentials act in a realm; credentials that
+     * are not valid are left for the route to refuse (or ignore, if it takes none).
+     */
+    void throttle(String route, Optional<String> tenant, java.util.function.BiConsumer<String, String> header) {
+        if (authorization.isEmpty()) {
+            return;
+        }
+        Principal who;
+        try {
+            who = principal();
+        } catch (dev.cairn.error.CairnException e) {
+            return;
+        }
+        rates.take(who, tenant, route).ifPresent(d -> d.headers(header));
     }
 
     /** Throws the error the client should see unless the request may perform {@code action}. */

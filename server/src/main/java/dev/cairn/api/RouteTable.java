@@ -63,6 +63,8 @@ final class RouteTable {
         entries.add(new Entry(method, PathMatchers.create(pattern), route));
         routing.route(method, pattern, (req, res) -> {
             req.context().register(route);
+            req.context().get(RequestIdentity.class).ifPresent(identity -> identity.throttle(route.template(),
+                    req.headers().first(DataScopes.TENANT), res::header));
             handler.handle(req, res);
         });
     }

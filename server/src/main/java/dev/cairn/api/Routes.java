@@ -34,12 +34,16 @@ public final class Routes {
         server.directHandlers(directHandlers())
                 .routing(routing -> configure(routing, services, events))
                 .addRouting(events.webSocket().endpoint(GraphqlRoutes.PATH, () -> new GraphqlSocket(face,
-                        services.authenticator(), services.network(), services.graphql())));
+                        services.authenticator(), services.network(), services.graphql()))
+                        .endpoint(MeshSocket.PATH, () -> new MeshSocket(face, services.authenticator(), services.network(),
+                                services.mesh()))
+                        .endpoint(MeshSocket.MONITOR, () -> new MonitorSocket(face, services.authenticator(),
+                                services.network(), services.mesh(), services.policy())));
     }
 
     private static void configure(HttpRouting.Builder routing, Services services, EventRoutes events) {
         routing.addFilter(new AccessFilter(services.network(), services.healthPublic(), services.metrics(),
-                services.authenticator(), services.policy()));
+                services.authenticator(), services.policy(), services.rates()));
         routing.error(CairnException.class, Routes::problem);
         routing.error(Throwable.class, Routes::unexpected);
         RouteTable table = new RouteTable();
@@ -57,6 +61,7 @@ public final class Routes {
         new RealmRoutes(services.realms(), services.maxJsonBytes()).register(routing, table);
         new RealmCatalogRoutes(services.realms(), services.maxJsonBytes()).register(routing, table);
         new CallbackRoutes(services.playbooks(), services.maxJsonBytes()).register(routing, table);
+        new MeshAuthRoutes(services.meshTokens(), services.maxJsonBytes()).register(routing, table);
         new EntityRoutes(services.pipeline(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         new DatabaseLifecycleRoutes(services.lifecycle(), services.registrar(), services.registry(),
                 services.maxJsonBytes())

@@ -42,5 +42,6 @@ public record Services(Registrar registrar, Registry registry, ControlDatabase c
                        java.util.Optional<String> defaultPlatform, DatabaseLifecycle lifecycle,
                        java.util.Optional<Relay> relay, EventSettings events,
                        dev.cairn.graphql.GraphqlExecutor graphql, dev.cairn.session.Sessions sessions,
-                       dev.cairn.upstream.Playbooks playbooks, dev.cairn.realm.Realms realms) {
+                       dev.cairn.upstream.Playbooks playbooks, dev.cairn.realm.Realms realms, dev.cairn.mesh.Mesh mesh,
+                       dev.cairn.mesh.MeshTokens meshTokens, dev.cairn.policy.RateGate rates) {
 }

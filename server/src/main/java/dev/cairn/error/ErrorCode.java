@@ -44,6 +44,8 @@ public enum ErrorCode {
     CONTRACT_NOT_FOUND("contract_not_found"),
     POLICY_NOT_FOUND("policy_not_found"),
     BRIDGE_NOT_FOUND("bridge_not_found"),
+    /** No member of the mesh offers this service under this capability. */
+    SERVICE_NOT_FOUND("service_not_found"),
     /** A data-API row (the Panorama gateway's wire name). */
     RECORD_NOT_FOUND("not_found"),
 
@@ -78,6 +80,12 @@ public enum ErrorCode {
     TOO_MANY_SUBSCRIPTIONS("too_many_subscriptions"),
     /** A rate limit's bucket is empty: {@code Retry-After} says when a token is back. */
     RATE_LIMITED("rate_limited"),
+    /** The rate limiter's shared store is down and its fail mode is {@code closed}. */
+    RATE_LIMITER_UNAVAILABLE("rate_limiter_unavailable"),
+    /** The mesh knows providers of the service, but none is connected now. */
+    TARGET_OFFLINE("target_offline"),
+    /** A mesh member did not answer a call or a loop in its time. */
+    SERVICE_TIMEOUT("service_timeout"),
     /** An outside service Cairn relies on (a workflow server, an identity provider) failed or answered nonsense. */
     UPSTREAM_FAILED("upstream_failed"),
     /** An outside service Cairn relies on did not answer in time. */

@@ -18,12 +18,19 @@ public final class Authenticator {
     private final PlatformTokens tokens;
     private final Optional<JwtVerifier> jwts;
     private final SessionTokens sessions;
+    private final TokenProvider mesh;
 
     public Authenticator(AdminToken admin, PlatformTokens tokens, Optional<JwtVerifier> jwts, SessionTokens sessions) {
+        this(admin, tokens, jwts, sessions, TokenProvider.NONE);
+    }
+
+    public Authenticator(AdminToken admin, PlatformTokens tokens, Optional<JwtVerifier> jwts, SessionTokens sessions,
+                         TokenProvider mesh) {
         this.admin = admin;
         this.tokens = tokens;
         this.jwts = jwts;
         this.sessions = sessions;
+        this.mesh = mesh;
     }
 
     public Principal resolve(Optional<String> authorization, String clientAddress) {
@@ -38,6 +45,9 @@ public final class Authenticator {
         boolean jwt = jwts.isPresent() && looksLikeJwt(token);
         if ((!jwt || admin.jwtShaped()) && admin.matches(header)) {
             return new Principal.Admin();
+        }
+        if (mesh.owns(token)) {
+            return mesh.principal(token);
         }
         if (SessionTokens.looksLikeSession(token)) {
             return sessions.session(token).<Principal>map(s -> s).orElseThrow(() -> CairnException.of(

@@ -35,6 +35,8 @@ import java.util.Optional;
  * @param graphqlLimits       how much one GraphQL request may ask for
  * @param playbookAccess      who may execute, view or edit which upstream playbooks ({@code PLAYBOOK_ACCESS})
  * @param upstream            the workflow server playbooks run on ({@code NOETL_BASE_URL}) and its callbacks
+ * @param mesh                the realm mesh: console key, member tokens, NATS subjects and presence bucket
+ * @param rateLimits          where rate-limit buckets live (this instance or Redis) and what happens when Redis is down
  * @param sessions            logins through an OIDC provider ({@code OIDC_ISSUER}) and their NATS key-value cache
  */
 public record Config(
@@ -68,7 +70,8 @@ public record Config(
         String embeddedPostgres,
         Path embeddedDataDirectory, int readyCopies, int catalogCacheSize, EventSettings events,
         dev.cairn.graphql.Limits graphqlLimits, SessionSettings sessions,
-        dev.cairn.policy.PlaybookRules playbookAccess, dev.cairn.upstream.UpstreamSettings upstream) {
+        dev.cairn.policy.PlaybookRules playbookAccess, dev.cairn.upstream.UpstreamSettings upstream,
+        dev.cairn.mesh.MeshSettings mesh, dev.cairn.ratelimit.RateLimitSettings rateLimits) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -127,7 +130,8 @@ public record Config(
                 new dev.cairn.graphql.Limits(env.integer("GRAPHQL_MAX_DEPTH", 12, 1, 100),
                         env.integer("GRAPHQL_MAX_BREADTH", 100, 1, 10_000),
                         env.integer("GRAPHQL_MAX_COST", 100_000, 1, Integer.MAX_VALUE)),
-                IdentityConfig.sessions(env), IdentityConfig.playbookAccess(env), UpstreamConfig.upstream(env));
+                IdentityConfig.sessions(env), IdentityConfig.playbookAccess(env), UpstreamConfig.upstream(env),
+                MeshConfig.mesh(env), RateLimitConfig.rateLimits(env));
     }
 
     /** The same configuration on another PostgreSQL server (the embedded one, once it runs). */
@@ -137,7 +141,7 @@ public record Config(
                 healthPublic, adminToken, logLevel, logFormat, bundleLimits, maxJsonBytes, shutdownGrace,
                 applicationName, platformRoles, allowedExtensions, migrateAllSyncWait, jwt, defaultPlatform,
                 idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies, catalogCacheSize, events,
-                graphqlLimits, sessions, playbookAccess, upstream);
+                graphqlLimits, sessions, playbookAccess, upstream, mesh, rateLimits);
     }
 
     private static PgServer postgres(Env env) {

@@ -30,6 +30,10 @@ import dev.cairn.realm.Realms;
 import dev.cairn.session.Sessions;
 import dev.cairn.upstream.Playbooks;
 import dev.cairn.identity.NetworkPolicy;
+import dev.cairn.mesh.Mesh;
+import dev.cairn.mesh.MeshTokens;
+import dev.cairn.policy.RateGate;
+import dev.cairn.ratelimit.RateLimits;
 import dev.cairn.logging.LogEncoder;
 import dev.cairn.metrics.Metrics;
 import dev.cairn.policy.Policy;
@@ -62,11 +66,16 @@ public final class Gateway implements AutoCloseable {
     private final Registrar registrar;
     private final Optional<Relay> relay;
     private final GraphqlExecutor graphql;
+    private final Mesh mesh;
+    private final RateLimits rateLimits;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Gateway(WebServer server, PoolManager pools, ScheduledExecutorService housekeeping, JobEngine jobs,
-                    Registrar registrar, Optional<Relay> relay, GraphqlExecutor graphql) {
+                    Registrar registrar, Optional<Relay> relay, GraphqlExecutor graphql, Mesh mesh,
+                    RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.relay = relay;
+        this.mesh = mesh;
         this.graphql = graphql;
         this.jobs = jobs;
         this.registrar = registrar;
@@ -92,7 +101,14 @@ public final class Gateway implements AutoCloseable {
                 config.postgres().maintenanceDatabase())), housekeeping);
         try {
             long limits = System.nanoTime();
-            Services services = services(config, postgres, pools, started, maxTotal, housekeeping);
+            RateLimits rateLimits = RateLimits.create(config.rateLimits());
+            Services services;
+            try {
+                services = services(config, postgres, pools, started, maxTotal, housekeeping, rateLimits);
+            } catch (RuntimeException e) {
+                rateLimits.close();
+                throw e;
+            }
             try {
                 services.jobs().recover();
                 long engines = System.nanoTime();
@@ -116,8 +132,10 @@ public final class Gateway implements AutoCloseable {
                         VERSION, config.host(), server.port(), (System.nanoTime() - started) / 1_000_000,
                         config.postgres().describe(), config.controlDatabase(), maxTotal);
                 return new Gateway(server, pools, housekeeping, services.jobs(), services.registrar(), services.relay(),
-                        services.graphql());
+                        services.graphql(), services.mesh(), rateLimits);
             } catch (RuntimeException e) {
+                services.mesh().close();
+                rateLimits.close();
                 services.relay().ifPresent(Relay::close);
                 throw e;
             }
@@ -129,7 +147,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Services services(Config config, ServerLimits postgres, PoolManager pools, long started,
-                                     int maxTotal, ScheduledExecutorService housekeeping) {
+                                     int maxTotal, ScheduledExecutorService housekeeping, RateLimits rateLimits) {
         ControlDatabase control = ControlDatabase.open(pools, config.postgres().maintenanceDatabase(),
                 config.controlDatabase());
         Registry registry = new Registry(control);
@@ -159,14 +177,19 @@ public final class Gateway implements AutoCloseable {
         directory.onDeployed(database -> Thread.ofVirtual().start(() -> directory.find(database)
                 .filter(r -> r.tenant().isPresent())
                 .ifPresent(r -> graphql.warm(r.platform(), r.tenant().get(), r.checksum()))));
+        MeshTokens meshTokens = new MeshTokens(realms.directory(), config.mesh().consoleKey(), config.mesh().tokenSecret(),
+                config.mesh().tokenTtl());
+        RateGate rates = new RateGate(policy.realms(), rateLimits.limiter());
+        Mesh mesh = Mesh.of(relay.map(Relay::nats), config.mesh().subjectPrefix(), config.mesh().presenceBucket(),
+                policy, realms.directory(), (principal, route) -> rates.take(principal, Optional.empty(), route));
         return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
-                new Authenticator(admin, tokens, JwtVerifier.of(config.jwt()), sessions), policy,
+                new Authenticator(admin, tokens, JwtVerifier.of(config.jwt()), sessions, meshTokens), policy,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
                 dataApiSettings, config.defaultPlatform(),
                 new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay,
                 config.events(), graphql, sessions,
-                playbooks, realms);
+                playbooks, realms, mesh, meshTokens, rates);
     }
 
     /** Hourly: sessions that ended a day ago, callback signatures past their window, week-old playbook runs. */
@@ -233,6 +256,8 @@ public final class Gateway implements AutoCloseable {
         server.stop();
         jobs.close();
         registrar.close();
+        mesh.close();
+        rateLimits.close();
         relay.ifPresent(Relay::close);
         pools.close();
         housekeeping.shutdownNow();

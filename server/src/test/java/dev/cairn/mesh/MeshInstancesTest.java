@@ -1,0 +1,113 @@
+package dev.cairn.mesh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.testing.ClassGateway;
+import dev.cairn.testing.TestGateway;
+import dev.cairn.testing.TestNats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two gateway instances behave as one mesh: a member on one calls a provider on the other (NATS
+ * request-reply), providers on both take calls in turn, a loop recruits across them, and a provider
+ * that leaves is offline on the other instance within seconds.
+ */
+class MeshInstancesTest {
+
+    static final String CAPABILITY = "ping-pong";
+    static final String BUCKET = "mesh_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    static final Map<String, String> ENV = Map.of("NATS_URL", TestNats.url(), "REALM_TOKEN_SECRET", "i".repeat(40),
+            "MESH_PRESENCE_BUCKET", BUCKET);
+    @AfterAll
+    static void dropBucket() throws Exception {
+        try (io.nats.client.Connection nats = TestNats.connect(TestNats.url())) {
+            if (nats.keyValueManagement().getBucketNames().contains(BUCKET)) {
+                nats.keyValueManagement().delete(BUCKET);
+            }
+        }
+    }
+
+    @RegisterExtension
+    static final ClassGateway gateway = ClassGateway.start(ENV);
+
+    @Test
+    void callsCrossInstancesAndDeparturesAreSeenEverywhere() throws Exception {
+        Realms realms = new Realms(gateway.http());
+        realms.allow("beta-inbound", "ping-*", List.of("call", "loop"), List.of(realms.id("alpha")));
+        realms.realm("root", null, List.of());
+        realms.realm("alpha", "root", List.of());
+        realms.realm("beta", "root", List.of("beta-inbound"));
+        String pingToken = realms.member("alpha", "ping", "consumer");
+        String pongOne = realms.member("beta", "pong-1", "provider");
+        String pongTwo = realms.member("beta", "pong-2", "provider");
+        try (TestGateway second = gateway.sibling(ENV);
+             Member ping = Member.connect(gateway.port(), pingToken, realms.memberId("alpha", "ping"), realms.id("alpha"));
+             Member remote = Member.connect(second.port(), pongOne, realms.memberId("beta", "pong-1"), realms.id("beta"))) {
+            remote.handshake(CAPABILITY, List.of("pong"), List.of(CAPABILITY));
+            ping.handshake(CAPABILITY, List.of(), List.of());
+            awaitDirectory(ping, realms, "pong");
+            Thread.ofVirtual().start(() -> remote.serveOne(input -> Map.of("from", "second", "n", input.path("n").asInt())));
+            JsonNode answer = ping.call("x1", CAPABILITY, "pong", Map.of("n", 7), 5000);
+            assertThat(answer.path("result").path("from").asText()).as(answer.toString()).isEqualTo("second");
+            assertThat(answer.path("result").path("n").asInt()).isEqualTo(7);
+
+            // A second provider, on the caller's instance: calls go to each in turn.
+            try (Member local = Member.connect(gateway.port(), pongTwo, realms.memberId("beta", "pong-2"), realms.id("beta"))) {
+                local.handshake(CAPABILITY, List.of("pong"), List.of());
+                List<String> servedBy = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    String id = "t" + i;
+                    ping.send("service-call", Map.of("requestId", id, "capability", CAPABILITY, "serviceName", "pong",
+                            "input", Map.of(), "timeout", 5000));
+                    Member provider = local.receives("service-request", Duration.ofMillis(1500)) ? local : remote;
+                    if (provider == local) {
+                        servedBy.add("local");
+                    } else {
+                        remote.await("service-request", Duration.ofSeconds(1)); // consumed; unanswered: times out harmlessly
+                        servedBy.add("remote");
+                    }
+                }
+                assertThat(servedBy).contains("local", "remote");
+            }
+
+            // The remote provider leaves: the caller's instance sees it offline within seconds.
+            remote.close();
+            long left = System.nanoTime();
+            JsonNode offline = null;
+            while (System.nanoTime() - left < Duration.ofSeconds(15).toNanos()) {
+                offline = ping.call("o" + System.nanoTime(), CAPABILITY, "pong", Map.of(), 500);
+                if (offline.path("error").path("code").asText().equals("TARGET_OFFLINE")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(offline.path("error").path("code").asText()).as(offline.toString()).isEqualTo("TARGET_OFFLINE");
+            assertThat((System.nanoTime() - left) / 1_000_000).as("offline everywhere within seconds").isLessThan(5000);
+        }
+    }
+
+    /** Waits until the other instance's provider shows in the caller's directory (presence travels over NATS). */
+    private static void awaitDirectory(Member caller, Realms realms, String service) throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            JsonNode answer = caller.call("probe" + i, CAPABILITY, "no-such-" + service, Map.of(), 200);
+            if (answer.path("error").path("code").asText().equals("SERVICE_NOT_FOUND")) {
+                caller.send("member-handshake", Map.of("memberId", caller.memberId, "capabilities", Map.of()));
+                JsonNode ack = caller.await("member-handshake-ack");
+                if (ack.path("payload").path("directory").path("availableServices").path(CAPABILITY).toString().contains(service)) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the other instance's provider never appeared");
+    }
+}
