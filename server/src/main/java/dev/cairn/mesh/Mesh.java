@@ -214,19 +214,24 @@ public final class Mesh implements AutoCloseable {
             ObjectNode request = Frames.payload().put("capability", capability).put("serviceName", service);
             request.set("input", payload.path("input").isMissingNode() ? Frames.JSON.nullNode() : payload.path("input"));
             request.put("sourceMemberId", memberId()).put("sourceRealmId", realmId()).put("timeout", timeout);
-            observe("service-call", Frames.payload().put("requestId", requestId).put("from", memberId())
-                    .put("to", provider.memberId()).put("capability", capability).put("serviceName", service));
+            if (!monitors.isEmpty()) {
+                observe("service-call", Frames.payload().put("requestId", requestId).put("from", memberId())
+                        .put("to", provider.memberId()).put("capability", capability).put("serviceName", service));
+            }
             long started = System.nanoTime();
             CompletableFuture<ObjectNode> answer = provider.instance().equals(presence.instance())
                     ? callLocal(provider.memberId(), request, timeout)
                     : bus.call(provider.instance(), request.put("providerMemberId", provider.memberId()), Duration.ofMillis(timeout));
             answer.whenComplete((response, failure) -> {
-                ObjectNode out = failure == null ? response.deepCopy() : Frames.payload().set("error", Frames.error(problem(failure)));
+                // The answer is this call's alone (made for it here, or read from the other instance's reply).
+                ObjectNode out = failure == null ? response : Frames.payload().set("error", Frames.error(problem(failure)));
                 out.put("requestId", requestId);
                 send(this, "service-response", out);
-                observe("service-response", Frames.payload().put("requestId", requestId).put("from", provider.memberId())
-                        .put("to", memberId()).put("ok", !out.has("error"))
-                        .put("micros", (System.nanoTime() - started) / 1000));
+                if (!monitors.isEmpty()) {
+                    observe("service-response", Frames.payload().put("requestId", requestId).put("from", provider.memberId())
+                            .put("to", memberId()).put("ok", !out.has("error"))
+                            .put("micros", (System.nanoTime() - started) / 1000));
+                }
             });
         }
 
@@ -329,11 +334,13 @@ public final class Mesh implements AutoCloseable {
 
     /** The provider this call goes to: among the online ones the policy allows, the next in turn. */
     private Presence.Entry choose(Session caller, String capability, String service, Optional<String> targetRealm) {
-        List<Presence.Entry> known = presence.all().stream()
-                .filter(e -> e.offer().provides(capability, service))
-                .filter(e -> targetRealm.map(r -> r.equals(e.realmId())).orElse(true))
-                .filter(e -> !e.memberId().equals(caller.memberId()))
-                .toList();
+        List<Presence.Entry> known = new ArrayList<>();
+        for (Presence.Entry e : presence.entries()) {
+            if (e.offer().provides(capability, service) && targetRealm.map(r -> r.equals(e.realmId())).orElse(true)
+                    && !e.memberId().equals(caller.memberId())) {
+                known.add(e);
+            }
+        }
         if (known.isEmpty()) {
             throw new CairnException(Problem.of(ErrorCode.SERVICE_NOT_FOUND, "no member offers service " + service
                     + " under capability " + capability));
@@ -375,7 +382,7 @@ public final class Mesh implements AutoCloseable {
         String id = presence.instance() + "-" + ids.incrementAndGet();
         CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
         pending.put(id, new Pending(providerMemberId, answer));
-        ObjectNode out = request.deepCopy();
+        ObjectNode out = request; // made for this call (or read from another instance's message): changed in place
         out.remove("providerMemberId");
         out.put("requestId", id);
         if (!provider.link.send(Frames.frame("service-request", out).toString())) {

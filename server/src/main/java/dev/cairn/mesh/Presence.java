@@ -84,6 +84,11 @@ final class Presence implements AutoCloseable {
         }
     }
 
+    /** Every entry, online or not, as a live view (for the hot path: no copy). */
+    Iterable<Entry> entries() {
+        return entries.values();
+    }
+
     /** Every entry, online or not (offline ones tell a known provider from an unknown service). */
     List<Entry> all() {
         return List.copyOf(entries.values());

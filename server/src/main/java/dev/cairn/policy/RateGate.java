@@ -22,6 +22,8 @@ public final class RateGate {
 
     private final RealmRules rules;
     private final RateLimiter limiter;
+    /** Route patterns compiled once: rules are few, requests many. */
+    private final java.util.Map<String, Glob> globs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RateGate(RealmRules rules, RateLimiter limiter) {
         this.rules = rules;
@@ -46,7 +48,7 @@ public final class RateGate {
             return Optional.empty();
         }
         List<RealmRules.RateRule> applicable = rules.rateLimits(realm.get()).stream()
-                .filter(r -> r.routes().isEmpty() || r.routes().stream().anyMatch(g -> Glob.of(g).matches(route)))
+                .filter(r -> r.routes().isEmpty() || r.routes().stream().anyMatch(g -> glob(g).matches(route)))
                 .toList();
         Decision tightest = null;
         for (RealmRules.RateRule rule : applicable) {
@@ -74,6 +76,17 @@ public final class RateGate {
             }
         }
         return Optional.ofNullable(tightest);
+    }
+
+    private Glob glob(String pattern) {
+        Glob g = globs.get(pattern);
+        if (g == null) {
+            g = Glob.of(pattern);
+            if (globs.size() < 10_000) {
+                globs.put(pattern, g);
+            }
+        }
+        return g;
     }
 
     /** The realm a principal acts in, as far as its limits are concerned. */

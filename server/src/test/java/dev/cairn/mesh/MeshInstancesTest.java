@@ -95,6 +95,58 @@ class MeshInstancesTest {
         }
     }
 
+    @Test
+    void aLoopRecruitsAndGathersAcrossInstances() throws Exception {
+        Realms realms = new Realms(gateway.http());
+        realms.allow("agents-inbound", "pricing", List.of("loop"), List.of(realms.id("buyers")));
+        realms.realm("root", null, List.of());
+        realms.realm("buyers", "root", List.of());
+        realms.realm("sellers", "root", List.of("agents-inbound"));
+        String buyerToken = realms.member("buyers", "buyer", "consumer");
+        String nearToken = realms.member("sellers", "near", "agent-runtime");
+        String farToken = realms.member("sellers", "far", "agent-runtime");
+        try (TestGateway second = gateway.sibling(ENV);
+             Member buyer = Member.connect(gateway.port(), buyerToken, realms.memberId("buyers", "buyer"), realms.id("buyers"));
+             Member near = Member.connect(gateway.port(), nearToken, realms.memberId("sellers", "near"), realms.id("sellers"));
+             Member far = Member.connect(second.port(), farToken, realms.memberId("sellers", "far"), realms.id("sellers"))) {
+            near.handshake("pricing", List.of(), List.of("pricing"));
+            far.handshake("pricing", List.of(), List.of("pricing"));
+            buyer.handshake("pricing", List.of(), List.of());
+            String loopId = realms.run + "-x";
+            for (int attempt = 0; ; attempt++) { // until the far agent's presence has reached the buyer's instance
+                buyer.send("loop-initiate", Map.of("loopId", loopId + attempt, "capability", "pricing", "input", Map.of(),
+                        "options", Map.of("recruitmentTimeout", 1000, "executionTimeout", 3000, "minParticipants", 2)));
+                if (far.receives("loop-recruitment", Duration.ofMillis(1500))) {
+                    loopId = loopId + attempt;
+                    break;
+                }
+                assertThat(attempt).as("the far agent is never recruited").isLessThan(10);
+            }
+            // The near agent's recruitment for this loop (earlier attempts' frames are skipped by loop id).
+            while (!near.await("loop-recruitment").path("payload").path("loopId").asText().equals(loopId)) {
+                // an earlier attempt's
+            }
+            for (Member agent : List.of(near, far)) {
+                agent.send("loop-recruitment-response", Map.of("loopId", loopId, "accepts", true));
+            }
+            while (!buyer.await("loop-recruitment-complete").path("payload").path("loopId").asText().equals(loopId)) {
+                // an earlier attempt's
+            }
+            for (Member agent : List.of(near, far)) {
+                JsonNode execute = agent.await("loop-execute").path("payload");
+                agent.send("loop-execute-response", Map.of("loopId", execute.path("loopId").asText(),
+                        "result", Map.of("value", agent == near ? 1 : 3)));
+            }
+            JsonNode done;
+            do {
+                done = buyer.await("loop-complete").path("payload");
+            } while (!done.path("loopId").asText().equals(loopId));
+            assertThat(done.path("result").path("responses").size()).as(done.toString()).isEqualTo(2);
+            assertThat(done.path("result").path("summary").path("avg").asDouble()).isEqualTo(2.0);
+            assertThat(done.path("result").path("failed").size()).isZero();
+        }
+    }
+
     /** Waits until the other instance's provider shows in the caller's directory (presence travels over NATS). */
     private static void awaitDirectory(Member caller, Realms realms, String service) throws InterruptedException {
         for (int i = 0; i < 50; i++) {
