@@ -6,11 +6,13 @@ import dev.cairn.policy.Action;
 import dev.cairn.policy.Policy;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.InetAddress;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 
 /**
  * Who the current request acts as, kept in its context by the access filter. The principal is
- * resolved from the {@code Authorization} header the first time a route needs it and then kept for
+ * resolved from the {@code Authorization} header (else the verified client certificate of a request
+ * over the TLS listener) the first time a route needs it and then kept for
  * the rest of the request, so a route that takes no credentials never looks at them. Every route
  * asks {@link Policy} through here; none checks a token itself. A request runs on one thread, so
  * the memo needs no lock.
@@ -20,13 +22,16 @@ final class RequestIdentity {
     private final Authenticator authenticator;
     private final Policy policy;
     private final Optional<String> authorization;
+    private final Optional<X509Certificate> certificate;
     private final InetAddress client;
     private Principal principal;
 
-    RequestIdentity(Authenticator authenticator, Policy policy, Optional<String> authorization, InetAddress client) {
+    RequestIdentity(Authenticator authenticator, Policy policy, Optional<String> authorization,
+                    Optional<X509Certificate> certificate, InetAddress client) {
         this.authenticator = authenticator;
         this.policy = policy;
         this.authorization = authorization;
+        this.certificate = certificate;
         this.client = client;
     }
 
@@ -38,7 +43,7 @@ final class RequestIdentity {
     /** The request's principal: 401 for credentials that are not valid. */
     Principal principal() {
         if (principal == null) {
-            principal = authenticator.resolve(authorization, client.getHostAddress());
+            principal = authenticator.resolve(authorization, certificate, client.getHostAddress());
         }
         return principal;
     }

@@ -36,6 +36,8 @@ import java.util.Optional;
  * @param playbookAccess      who may execute, view or edit which upstream playbooks ({@code PLAYBOOK_ACCESS})
  * @param upstream            the workflow server playbooks run on ({@code NOETL_BASE_URL}) and its callbacks
  * @param sessions            logins through an OIDC provider ({@code OIDC_ISSUER}) and their NATS key-value cache
+ * @param oauth2              OAuth2 access tokens introspected at {@code OAUTH2_INTROSPECTION_URL}, when set
+ * @param tls                 the TLS listener ({@code TLS_CERT}, {@code TLS_KEY}, {@code TLS_CLIENT_CA}), when set
  */
 public record Config(
         PgServer postgres,
@@ -68,7 +70,8 @@ public record Config(
         String embeddedPostgres,
         Path embeddedDataDirectory, int readyCopies, int catalogCacheSize, EventSettings events,
         dev.cairn.graphql.Limits graphqlLimits, SessionSettings sessions,
-        dev.cairn.policy.PlaybookRules playbookAccess, dev.cairn.upstream.UpstreamSettings upstream) {
+        dev.cairn.policy.PlaybookRules playbookAccess, dev.cairn.upstream.UpstreamSettings upstream,
+        Optional<dev.cairn.identity.OAuth2Settings> oauth2, Optional<TlsSettings> tls) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -127,7 +130,8 @@ public record Config(
                 new dev.cairn.graphql.Limits(env.integer("GRAPHQL_MAX_DEPTH", 12, 1, 100),
                         env.integer("GRAPHQL_MAX_BREADTH", 100, 1, 10_000),
                         env.integer("GRAPHQL_MAX_COST", 100_000, 1, Integer.MAX_VALUE)),
-                IdentityConfig.sessions(env), IdentityConfig.playbookAccess(env), UpstreamConfig.upstream(env));
+                IdentityConfig.sessions(env), IdentityConfig.playbookAccess(env), UpstreamConfig.upstream(env),
+                IdentityConfig.oauth2(env), IdentityConfig.tls(env));
     }
 
     /** The same configuration on another PostgreSQL server (the embedded one, once it runs). */
@@ -137,7 +141,7 @@ public record Config(
                 healthPublic, adminToken, logLevel, logFormat, bundleLimits, maxJsonBytes, shutdownGrace,
                 applicationName, platformRoles, allowedExtensions, migrateAllSyncWait, jwt, defaultPlatform,
                 idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies, catalogCacheSize, events,
-                graphqlLimits, sessions, playbookAccess, upstream);
+                graphqlLimits, sessions, playbookAccess, upstream, oauth2, tls);
     }
 
     private static PgServer postgres(Env env) {

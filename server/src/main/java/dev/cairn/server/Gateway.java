@@ -26,6 +26,7 @@ import dev.cairn.fleet.Registry;
 import dev.cairn.identity.AdminToken;
 import dev.cairn.identity.Authenticator;
 import dev.cairn.identity.JwtVerifier;
+import dev.cairn.identity.OAuth2Introspection;
 import dev.cairn.session.Sessions;
 import dev.cairn.upstream.Playbooks;
 import dev.cairn.identity.NetworkPolicy;
@@ -101,12 +102,15 @@ public final class Gateway implements AutoCloseable {
                         .shutdownHook(false)
                         .shutdownGracePeriod(config.shutdownGrace())
                         .maxPayloadSize(Math.max(config.bundleLimits().maxArchiveBytes() + 1024 * 1024, config.maxJsonBytes()))
+                        .update(builder -> config.tls().ifPresent(tls -> TlsListener.configure(builder, config.host(), tls)))
                         .update(builder -> Routes.install(builder, services))
                         .build()
                         .start();
                 if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
                     throw new CairnException(Problem.of(ErrorCode.INVALID_CONFIGURATION, "cannot listen on "
-                            + config.host() + ":" + config.port() + " (GATEWAY_HOST/GATEWAY_PORT): is the port in use?"));
+                            + config.host() + ":" + config.port() + config.tls().map(t -> " and " + t.port()).orElse("")
+                            + " (GATEWAY_HOST/GATEWAY_PORT" + config.tls().map(t -> "/TLS_PORT").orElse("")
+                            + "): is the port in use?"));
                 }
                 LOG.debug("start-up: connection budget {} ms, control database and engines {} ms, HTTP server {} ms",
                         (limits - started) / 1_000_000, (engines - limits) / 1_000_000,
@@ -114,6 +118,9 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("Cairn {} ready on http://{}:{} in {} ms (PostgreSQL {}, control database {}, at most {} connections)",
                         VERSION, config.host(), server.port(), (System.nanoTime() - started) / 1_000_000,
                         config.postgres().describe(), config.controlDatabase(), maxTotal);
+                config.tls().ifPresent(tls -> LOG.info("TLS on https://{}:{}{}", config.host(),
+                        server.port(TlsListener.SOCKET), tls.clientCa().map(ca -> " (client certificates of the CA in "
+                                + ca + " accepted)").orElse("")));
                 return new Gateway(server, pools, housekeeping, services.jobs(), services.registrar(), services.relay(),
                         services.graphql());
             } catch (RuntimeException e) {
@@ -158,7 +165,9 @@ public final class Gateway implements AutoCloseable {
                 .filter(r -> r.tenant().isPresent())
                 .ifPresent(r -> graphql.warm(r.platform(), r.tenant().get(), r.checksum()))));
         return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
-                new Authenticator(admin, tokens, JwtVerifier.of(config.jwt()), sessions), policy,
+                Authenticator.builder().admin(admin).sessions(sessions).platformTokens(tokens)
+                        .jwts(JwtVerifier.of(config.jwt())).introspection(OAuth2Introspection.of(config.oauth2())).build(),
+                policy,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
                 dataApiSettings, config.defaultPlatform(),
@@ -206,6 +215,12 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The TLS listener's port, when {@code TLS_CERT} and {@code TLS_KEY} are set. */
+    public Optional<Integer> tlsPort() {
+        int port = server.port(TlsListener.SOCKET);
+        return port < 0 ? Optional.empty() : Optional.of(port);
     }
 
     public PoolManager pools() {
