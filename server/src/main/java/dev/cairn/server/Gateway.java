@@ -38,6 +38,7 @@ import dev.cairn.pool.PoolSettings;
 import io.helidon.webserver.WebServer;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
@@ -76,6 +77,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(Config config) {
+        return start(config, identity -> { });
+    }
+
+    /**
+     * A gateway whose authenticator is given more by {@code identity}: credential providers added
+     * from outside and the mapping of client certificates (the realm store's; a test's).
+     */
+    public static Gateway start(Config config, Consumer<Authenticator.Builder> identity) {
         long started = System.nanoTime();
         LogEncoder.use(config.logFormat());
         ServerLimits postgres = ServerLimits.read(config);
@@ -92,7 +101,7 @@ public final class Gateway implements AutoCloseable {
                 config.postgres().maintenanceDatabase())), housekeeping);
         try {
             long limits = System.nanoTime();
-            Services services = services(config, postgres, pools, started, maxTotal, housekeeping);
+            Services services = services(config, postgres, pools, started, maxTotal, housekeeping, identity);
             try {
                 services.jobs().recover();
                 long engines = System.nanoTime();
@@ -135,7 +144,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Services services(Config config, ServerLimits postgres, PoolManager pools, long started,
-                                     int maxTotal, ScheduledExecutorService housekeeping) {
+                                     int maxTotal, ScheduledExecutorService housekeeping,
+                                     Consumer<Authenticator.Builder> identity) {
         ControlDatabase control = ControlDatabase.open(pools, config.postgres().maintenanceDatabase(),
                 config.controlDatabase());
         Registry registry = new Registry(control);
@@ -165,15 +175,21 @@ public final class Gateway implements AutoCloseable {
                 .filter(r -> r.tenant().isPresent())
                 .ifPresent(r -> graphql.warm(r.platform(), r.tenant().get(), r.checksum()))));
         return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
-                Authenticator.builder().admin(admin).sessions(sessions).platformTokens(tokens)
-                        .jwts(JwtVerifier.of(config.jwt())).introspection(OAuth2Introspection.of(config.oauth2())).build(),
-                policy,
+                authenticator(config, admin, tokens, sessions, identity), policy,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
                 dataApiSettings, config.defaultPlatform(),
                 new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay,
                 config.events(), graphql, sessions,
                 playbooks);
+    }
+
+    private static Authenticator authenticator(Config config, AdminToken admin, PlatformTokens tokens, Sessions sessions,
+                                               Consumer<Authenticator.Builder> identity) {
+        Authenticator.Builder builder = Authenticator.builder().admin(admin).sessions(sessions).platformTokens(tokens)
+                .jwts(JwtVerifier.of(config.jwt())).introspection(OAuth2Introspection.of(config.oauth2()));
+        identity.accept(builder);
+        return builder.build();
     }
 
     /** Hourly: sessions that ended a day ago, callback signatures past their window, week-old playbook runs. */
