@@ -85,7 +85,7 @@ final class AccessFilter implements Filter {
             InetAddress client = network.client(peer, req.headers().all(FORWARDED_FOR, List::of));
             req.context().register(new RequestInfo(requestId, client, started));
             req.context().register(new RequestIdentity(authenticator, policy, rates,
-                    Credentials.authorization(req.headers()), client));
+                    Credentials.authorization(req.headers()), ClientCertificate.of(req.remotePeer()), client));
             boolean exempt = healthPublic && req.path().path().equals("/health");
             if (!exempt && !network.allows(client)) {
                 HttpErrors.send(res, Problem.of(ErrorCode.FORBIDDEN, "address " + client.getHostAddress()

@@ -14,6 +14,7 @@ import io.helidon.websocket.WsSession;
 import io.helidon.websocket.WsUpgradeException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * credentials and scope ({@code Authorization}, else {@code access_token} (or the mesh's {@code token}) in the query for
  * browsers, else a session's header or cookie; {@code x-platform}/{@code x-tenant-id}, or
  * {@code platform}/{@code tenant} in the query), the network allow-list checked at open, the
- * principal's connection slot, and the outbound side: one bounded queue and one sender thread, the
+ * principal's connection slot (a verified client certificate on the TLS listener stands for credentials
+ * when there are none), and the outbound side: one bounded queue and one sender thread, the
  * only one that writes to the socket (Helidon's WebSocket writer is not thread-safe), which also
  * pings an idle client. A client whose queue stays full for {@link EventFace#SLOW_GRACE_MILLIS} is
  * cut off with 4008. Subscriptions, whatever their protocol, are closeable handles by id, all closed
@@ -51,6 +53,7 @@ abstract class FramedSocket implements WsListener {
     Optional<String> platform = Optional.empty();
     Optional<String> tenant = Optional.empty();
     private List<String> forwardedFor = List.of();
+    private Optional<X509Certificate> certificate = Optional.empty();
     private WsSession session;
     private InetAddress client;
     private Runnable release = () -> { };
@@ -91,6 +94,7 @@ abstract class FramedSocket implements WsListener {
         this.session = session;
         try {
             InetAddress peer = ((InetSocketAddress) session.socketContext().remotePeer().address()).getAddress();
+            certificate = ClientCertificate.of(session.socketContext().remotePeer());
             client = network.client(peer, forwardedFor);
             if (!network.allows(client)) {
                 throw new CairnException(Problem.of(ErrorCode.FORBIDDEN, "client address " + client.getHostAddress()
@@ -123,7 +127,7 @@ abstract class FramedSocket implements WsListener {
 
     /** The principal of these credentials, holding one of its connection slots until the connection ends. */
     final Principal authenticate(Optional<String> credentials) {
-        Principal principal = authenticator.resolve(credentials, client.getHostAddress());
+        Principal principal = authenticator.resolve(credentials, certificate, client.getHostAddress());
         Runnable slot = face.connections.acquire(principal.actor());
         if (closed) {
             slot.run();

@@ -6,11 +6,13 @@ import dev.cairn.policy.Action;
 import dev.cairn.policy.Policy;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.InetAddress;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 
 /**
  * Who the current request acts as, kept in its context by the access filter. The principal is
- * resolved from the {@code Authorization} header the first time a route needs it and then kept for
+ * resolved from the {@code Authorization} header (else the verified client certificate of a request
+ * over the TLS listener) the first time a route needs it and then kept for
  * the rest of the request, so a route that takes no credentials never looks at them. Every route
  * asks {@link Policy} through here; none checks a token itself. A request runs on one thread, so
  * the memo needs no lock.
@@ -21,15 +23,17 @@ final class RequestIdentity {
     private final Policy policy;
     private final dev.cairn.policy.RateGate rates;
     private final Optional<String> authorization;
+    private final Optional<X509Certificate> certificate;
     private final InetAddress client;
     private Principal principal;
 
     RequestIdentity(Authenticator authenticator, Policy policy, dev.cairn.policy.RateGate rates,
-                    Optional<String> authorization, InetAddress client) {
+                    Optional<String> authorization, Optional<X509Certificate> certificate, InetAddress client) {
         this.authenticator = authenticator;
         this.policy = policy;
         this.rates = rates;
         this.authorization = authorization;
+        this.certificate = certificate;
         this.client = client;
     }
 
@@ -41,7 +45,7 @@ final class RequestIdentity {
     /** The request's principal: 401 for credentials that are not valid. */
     Principal principal() {
         if (principal == null) {
-            principal = authenticator.resolve(authorization, client.getHostAddress());
+            principal = authenticator.resolve(authorization, certificate, client.getHostAddress());
         }
         return principal;
     }
@@ -53,7 +57,7 @@ final class RequestIdentity {
      * are not valid are left for the route to refuse (or ignore, if it takes none).
      */
     void throttle(String route, Optional<String> tenant, java.util.function.BiConsumer<String, String> header) {
-        if (authorization.isEmpty()) {
+        if (authorization.isEmpty() && certificate.isEmpty()) {
             return;
         }
         Principal who;

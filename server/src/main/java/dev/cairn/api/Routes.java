@@ -6,6 +6,7 @@ import dev.cairn.error.Problem;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -26,13 +27,25 @@ public final class Routes {
     private Routes() {
     }
 
-    /** Every route of the gateway on {@code server}: the HTTP routing and the WebSocket endpoint. */
+    /**
+     * Every route of the gateway on {@code server}: the HTTP routing and the WebSocket endpoints, on
+     * the default listener and on every named one already configured (the TLS listener), which share
+     * the faces' state (the WebSocket connection slots among it).
+     */
     public static void install(WebServerConfig.Builder server, Services services) {
         EventFace face = new EventFace(services.pipeline(), services.relay(), services.events(),
                 services.defaultPlatform());
         EventRoutes events = new EventRoutes(face, services.authenticator(), services.network());
-        server.directHandlers(directHandlers())
-                .routing(routing -> configure(routing, services, events))
+        server.directHandlers(directHandlers());
+        listen(server, services, face, events);
+        for (Map.Entry<String, ListenerConfig> socket : Map.copyOf(server.sockets()).entrySet()) {
+            server.putSocket(socket.getKey(), listener -> listen(listener.from(socket.getValue()), services, face, events));
+        }
+    }
+
+    private static void listen(ListenerConfig.BuilderBase<?, ?> listener, Services services, EventFace face,
+                               EventRoutes events) {
+        listener.routing(routing -> configure(routing, services, events))
                 .addRouting(events.webSocket().endpoint(GraphqlRoutes.PATH, () -> new GraphqlSocket(face,
                         services.authenticator(), services.network(), services.graphql()))
                         .endpoint(MeshSocket.PATH, () -> new MeshSocket(face, services.authenticator(), services.network(),

@@ -44,8 +44,13 @@ public final class AdminToken {
         }
         return authorization
                 .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> MessageDigest.isEqual(digest.get(), sha256(h.substring(7).trim())))
+                .map(h -> matchesToken(h.substring(7).trim()))
                 .orElse(false);
+    }
+
+    /** True when the bearer token is the admin token (false when admin routes are disabled). */
+    boolean matchesToken(String token) {
+        return digest.isPresent() && MessageDigest.isEqual(digest.get(), sha256(token));
     }
 
     static byte[] sha256(String value) {

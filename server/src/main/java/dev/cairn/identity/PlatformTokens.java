@@ -46,6 +46,11 @@ public final class PlatformTokens {
         return owner;
     }
 
+    /** Every platform token starts with {@code cairn_pt_}, so a bearer is told apart by its shape. */
+    static boolean looksLikePlatformToken(String token) {
+        return token.startsWith(PREFIX);
+    }
+
     private static String hash(String token) {
         return Checksums.sha256Hex(token.getBytes(StandardCharsets.UTF_8));
     }

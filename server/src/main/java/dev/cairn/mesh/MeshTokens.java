@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * The realm mesh's own credentials: a member's API key ({@code rm_…}) and the console's key
  * ({@code CONSOLE_API_KEY}), and the short-lived JWTs {@code POST /api/auth/token} gives for them,
  * signed with {@code REALM_TOKEN_SECRET} (HS256) and told apart from other JWTs by their issuer.
- * A member token names the member only: its realm, platform and tenant are read from the realm
+ * It is the authenticator's {@code CredentialProvider} for both, ahead of the JWT provider, which
+ * would otherwise judge Cairn's own tokens. A member token names the member only: its realm, platform and tenant are read from the realm
  * store each time, so a member moved or deleted stops acting where it was at once.
  */
-public final class MeshTokens implements dev.cairn.identity.TokenProvider {
+public final class MeshTokens implements dev.cairn.identity.CredentialProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(MeshTokens.class);
     public static final String ISSUER = "cairn-realm-mesh";
@@ -92,7 +93,7 @@ public final class MeshTokens implements dev.cairn.identity.TokenProvider {
 
     /** Whether this bearer token is the mesh's own: a member key, or a JWT it issued. */
     @Override
-    public boolean owns(String token) {
+    public boolean claims(String token) {
         if (token.startsWith(MEMBER_KEY_PREFIX)) {
             return true;
         }
@@ -108,7 +109,7 @@ public final class MeshTokens implements dev.cairn.identity.TokenProvider {
 
     /** The principal of a token this class owns; {@code 401} when it is not valid. */
     @Override
-    public Principal principal(String token) {
+    public Principal authenticate(String token) {
         if (token.startsWith(MEMBER_KEY_PREFIX)) {
             return realms.memberByApiKey(token).map(this::principal).orElseThrow(() -> CairnException.of(
                     ErrorCode.UNAUTHORIZED, "the member API key is not valid (unknown, rotated or deleted)"));

@@ -38,6 +38,8 @@ import java.util.Optional;
  * @param mesh                the realm mesh: console key, member tokens, NATS subjects and presence bucket
  * @param rateLimits          where rate-limit buckets live (this instance or Redis) and what happens when Redis is down
  * @param sessions            logins through an OIDC provider ({@code OIDC_ISSUER}) and their NATS key-value cache
+ * @param oauth2              OAuth2 access tokens introspected at {@code OAUTH2_INTROSPECTION_URL}, when set
+ * @param tls                 the TLS listener ({@code TLS_CERT}, {@code TLS_KEY}, {@code TLS_CLIENT_CA}), when set
  */
 public record Config(
         PgServer postgres,
@@ -71,7 +73,8 @@ public record Config(
         Path embeddedDataDirectory, int readyCopies, int catalogCacheSize, EventSettings events,
         dev.cairn.graphql.Limits graphqlLimits, SessionSettings sessions,
         dev.cairn.policy.PlaybookRules playbookAccess, dev.cairn.upstream.UpstreamSettings upstream,
-        dev.cairn.mesh.MeshSettings mesh, dev.cairn.ratelimit.RateLimitSettings rateLimits) {
+        dev.cairn.mesh.MeshSettings mesh, dev.cairn.ratelimit.RateLimitSettings rateLimits,
+        Optional<dev.cairn.identity.OAuth2Settings> oauth2, Optional<TlsSettings> tls) {
 
     static final String DEFAULT_ALLOWED = "127.0.0.0/8,::1/128,192.168.0.0/16";
 
@@ -131,7 +134,7 @@ public record Config(
                         env.integer("GRAPHQL_MAX_BREADTH", 100, 1, 10_000),
                         env.integer("GRAPHQL_MAX_COST", 100_000, 1, Integer.MAX_VALUE)),
                 IdentityConfig.sessions(env), IdentityConfig.playbookAccess(env), UpstreamConfig.upstream(env),
-                MeshConfig.mesh(env), RateLimitConfig.rateLimits(env));
+                MeshConfig.mesh(env), RateLimitConfig.rateLimits(env), IdentityConfig.oauth2(env), IdentityConfig.tls(env));
     }
 
     /** The same configuration on another PostgreSQL server (the embedded one, once it runs). */
@@ -141,7 +144,7 @@ public record Config(
                 healthPublic, adminToken, logLevel, logFormat, bundleLimits, maxJsonBytes, shutdownGrace,
                 applicationName, platformRoles, allowedExtensions, migrateAllSyncWait, jwt, defaultPlatform,
                 idempotencyRetention, embeddedPostgres, embeddedDataDirectory, readyCopies, catalogCacheSize, events,
-                graphqlLimits, sessions, playbookAccess, upstream, mesh, rateLimits);
+                graphqlLimits, sessions, playbookAccess, upstream, mesh, rateLimits, oauth2, tls);
     }
 
     private static PgServer postgres(Env env) {

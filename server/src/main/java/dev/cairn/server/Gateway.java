@@ -27,6 +27,7 @@ import dev.cairn.identity.AdminToken;
 import dev.cairn.identity.Authenticator;
 import dev.cairn.identity.JwtVerifier;
 import dev.cairn.realm.Realms;
+import dev.cairn.identity.OAuth2Introspection;
 import dev.cairn.session.Sessions;
 import dev.cairn.upstream.Playbooks;
 import dev.cairn.identity.NetworkPolicy;
@@ -42,6 +43,7 @@ import dev.cairn.pool.PoolSettings;
 import io.helidon.webserver.WebServer;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
@@ -85,6 +87,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(Config config) {
+        return start(config, identity -> { });
+    }
+
+    /**
+     * A gateway whose authenticator is given more by {@code identity}: credential providers added
+     * from outside and the mapping of client certificates (the realm store's; a test's).
+     */
+    public static Gateway start(Config config, Consumer<Authenticator.Builder> identity) {
         long started = System.nanoTime();
         LogEncoder.use(config.logFormat());
         ServerLimits postgres = ServerLimits.read(config);
@@ -104,7 +114,7 @@ public final class Gateway implements AutoCloseable {
             RateLimits rateLimits = RateLimits.create(config.rateLimits());
             Services services;
             try {
-                services = services(config, postgres, pools, started, maxTotal, housekeeping, rateLimits);
+                services = services(config, postgres, pools, started, maxTotal, housekeeping, rateLimits, identity);
             } catch (RuntimeException e) {
                 rateLimits.close();
                 throw e;
@@ -118,12 +128,15 @@ public final class Gateway implements AutoCloseable {
                         .shutdownHook(false)
                         .shutdownGracePeriod(config.shutdownGrace())
                         .maxPayloadSize(Math.max(config.bundleLimits().maxArchiveBytes() + 1024 * 1024, config.maxJsonBytes()))
+                        .update(builder -> config.tls().ifPresent(tls -> TlsListener.configure(builder, config.host(), tls)))
                         .update(builder -> Routes.install(builder, services))
                         .build()
                         .start();
                 if (!server.isRunning()) { // Helidon logs a failed bind and returns instead of throwing
                     throw new CairnException(Problem.of(ErrorCode.INVALID_CONFIGURATION, "cannot listen on "
-                            + config.host() + ":" + config.port() + " (GATEWAY_HOST/GATEWAY_PORT): is the port in use?"));
+                            + config.host() + ":" + config.port() + config.tls().map(t -> " and " + t.port()).orElse("")
+                            + " (GATEWAY_HOST/GATEWAY_PORT" + config.tls().map(t -> "/TLS_PORT").orElse("")
+                            + "): is the port in use?"));
                 }
                 LOG.debug("start-up: connection budget {} ms, control database and engines {} ms, HTTP server {} ms",
                         (limits - started) / 1_000_000, (engines - limits) / 1_000_000,
@@ -131,6 +144,9 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("Cairn {} ready on http://{}:{} in {} ms (PostgreSQL {}, control database {}, at most {} connections)",
                         VERSION, config.host(), server.port(), (System.nanoTime() - started) / 1_000_000,
                         config.postgres().describe(), config.controlDatabase(), maxTotal);
+                config.tls().ifPresent(tls -> LOG.info("TLS on https://{}:{}{}", config.host(),
+                        server.port(TlsListener.SOCKET), tls.clientCa().map(ca -> " (client certificates of the CA in "
+                                + ca + " accepted)").orElse("")));
                 return new Gateway(server, pools, housekeeping, services.jobs(), services.registrar(), services.relay(),
                         services.graphql(), services.mesh(), rateLimits);
             } catch (RuntimeException e) {
@@ -147,7 +163,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Services services(Config config, ServerLimits postgres, PoolManager pools, long started,
-                                     int maxTotal, ScheduledExecutorService housekeeping, RateLimits rateLimits) {
+                                     int maxTotal, ScheduledExecutorService housekeeping, RateLimits rateLimits,
+                                     Consumer<Authenticator.Builder> identity) {
         ControlDatabase control = ControlDatabase.open(pools, config.postgres().maintenanceDatabase(),
                 config.controlDatabase());
         Registry registry = new Registry(control);
@@ -183,13 +200,27 @@ public final class Gateway implements AutoCloseable {
         Mesh mesh = Mesh.of(relay.map(Relay::nats), config.mesh().subjectPrefix(), config.mesh().presenceBucket(),
                 policy, realms.directory(), (principal, route) -> rates.take(principal, Optional.empty(), route));
         return new Services(registrar, registry, control, pipeline, catalogs, jobs, v1Fleet, tokens, pools,
-                new Authenticator(admin, tokens, JwtVerifier.of(config.jwt()), sessions, meshTokens), policy,
+                authenticator(config, admin, tokens, sessions, realmMembers(realms, meshTokens).andThen(identity)), policy,
                 new NetworkPolicy(config.allowedNetworks(), config.trustedProxies()), config.healthPublic(),
                 config.bundleLimits(), config.maxJsonBytes(), VERSION, started, metrics, config.migrateAllSyncWait(),
                 dataApiSettings, config.defaultPlatform(),
                 new DatabaseLifecycle(registry, directory, pools, config.postgres().maintenanceDatabase()), relay,
                 config.events(), graphql, sessions,
                 playbooks, realms, mesh, meshTokens, rates);
+    }
+
+    /** Realm members as credentials: their keys and tokens, and client certificates that name one. */
+    private static Consumer<Authenticator.Builder> realmMembers(Realms realms, MeshTokens meshTokens) {
+        return b -> b.add(meshTokens).clientCertificates((subject, sans) -> realms.directory()
+                .memberByCertificate(subject, sans).map(meshTokens::principal));
+    }
+
+    private static Authenticator authenticator(Config config, AdminToken admin, PlatformTokens tokens, Sessions sessions,
+                                               Consumer<Authenticator.Builder> identity) {
+        Authenticator.Builder builder = Authenticator.builder().admin(admin).sessions(sessions).platformTokens(tokens)
+                .jwts(JwtVerifier.of(config.jwt())).introspection(OAuth2Introspection.of(config.oauth2()));
+        identity.accept(builder);
+        return builder.build();
     }
 
     /** Hourly: sessions that ended a day ago, callback signatures past their window, week-old playbook runs. */
@@ -231,6 +262,12 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The TLS listener's port, when {@code TLS_CERT} and {@code TLS_KEY} are set. */
+    public Optional<Integer> tlsPort() {
+        int port = server.port(TlsListener.SOCKET);
+        return port < 0 ? Optional.empty() : Optional.of(port);
     }
 
     public PoolManager pools() {

@@ -94,4 +94,36 @@ class ConfigTest {
         Files.writeString(file, "GOOD=1\nthis line has no equals sign\n");
         assertThatThrownBy(() -> Env.load(Map.of(), file)).hasMessageContaining(":2:");
     }
+
+    @Test
+    void oauth2_introspection_needs_its_client_and_keeps_the_secret_out_of_its_description() {
+        assertThat(Config.fromMap(Map.of()).oauth2()).isEmpty();
+        var settings = Config.fromMap(Map.of("OAUTH2_INTROSPECTION_URL", "https://auth.example.com/oauth2/introspect",
+                "OAUTH2_CLIENT_ID", "cairn", "OAUTH2_CLIENT_SECRET", "s3cret-value")).oauth2().orElseThrow();
+        assertThat(settings.maxCache().toSeconds()).isEqualTo(300);
+        assertThat(settings.timeout().toMillis()).isEqualTo(2000);
+        assertThat(settings.audience()).isEmpty();
+        assertThat(settings.toString()).doesNotContain("s3cret-value");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("OAUTH2_INTROSPECTION_URL", "https://auth.example.com/i")))
+                .hasMessageStartingWith("OAUTH2_CLIENT_ID:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("OAUTH2_CLIENT_ID", "cairn")))
+                .hasMessageStartingWith("OAUTH2_INTROSPECTION_URL:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("OAUTH2_INTROSPECTION_URL", "ftp://auth.example.com/i",
+                "OAUTH2_CLIENT_ID", "cairn", "OAUTH2_CLIENT_SECRET", "x"))).hasMessageStartingWith("OAUTH2_INTROSPECTION_URL:");
+    }
+
+    @Test
+    void the_tls_listener_needs_its_certificate_and_key_together(@TempDir Path dir) throws Exception {
+        Path cert = Files.writeString(dir.resolve("cert.pem"), "x");
+        Path key = Files.writeString(dir.resolve("key.pem"), "x");
+        assertThat(Config.fromMap(Map.of()).tls()).isEmpty();
+        TlsSettings tls = Config.fromMap(Map.of("TLS_CERT", cert.toString(), "TLS_KEY", key.toString())).tls().orElseThrow();
+        assertThat(tls.port()).isEqualTo(8443);
+        assertThat(tls.clientCa()).isEmpty();
+        assertThatThrownBy(() -> Config.fromMap(Map.of("TLS_CERT", cert.toString()))).hasMessageStartingWith("TLS_KEY:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("TLS_CLIENT_CA", cert.toString())))
+                .hasMessageStartingWith("TLS_CLIENT_CA:");
+        assertThatThrownBy(() -> Config.fromMap(Map.of("TLS_CERT", cert.toString(), "TLS_KEY",
+                dir.resolve("missing.pem").toString()))).hasMessageStartingWith("TLS_KEY:");
+    }
 }

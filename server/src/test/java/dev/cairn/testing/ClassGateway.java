@@ -1,7 +1,9 @@
 package dev.cairn.testing;
 
+import dev.cairn.identity.Authenticator;
 import dev.cairn.server.Gateway;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -19,25 +21,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ClassGateway implements BeforeAllCallback, AfterAllCallback {
 
     private final Map<String, String> env;
+    private final Consumer<Authenticator.Builder> identity;
     private final Http http = new Http(() -> running().port());
     private TestGateway gateway;
 
-    private ClassGateway(Map<String, String> env) {
+    private ClassGateway(Map<String, String> env, Consumer<Authenticator.Builder> identity) {
         this.env = Map.copyOf(env);
+        this.identity = identity;
     }
 
     public static ClassGateway start() {
-        return new ClassGateway(Map.of());
+        return new ClassGateway(Map.of(), identity -> { });
     }
 
     /** With these settings on top of the test defaults (see {@link TestGateway#start(Map)}). */
     public static ClassGateway start(Map<String, String> env) {
-        return new ClassGateway(env);
+        return new ClassGateway(env, identity -> { });
+    }
+
+    /** With these settings, and more for its authenticator (providers, the client certificates' mapping). */
+    public static ClassGateway start(Map<String, String> env, Consumer<Authenticator.Builder> identity) {
+        return new ClassGateway(env, identity);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        gateway = TestGateway.start(env);
+        gateway = TestGateway.start(env, identity);
     }
 
     @Override

@@ -37,8 +37,14 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(Map<String, String> overrides) {
+        return start(overrides, identity -> { });
+    }
+
+    /** With these settings, and more for its authenticator (providers, the client certificates' mapping). */
+    public static TestGateway start(Map<String, String> overrides,
+                                    java.util.function.Consumer<dev.cairn.identity.Authenticator.Builder> identity) {
         String control = "cairn_test_" + randomHex();
-        return new TestGateway(Gateway.start(Config.fromMap(env(control, overrides))), control, true);
+        return new TestGateway(Gateway.start(Config.fromMap(env(control, overrides)), identity), control, true);
     }
 
     /**
