@@ -196,7 +196,7 @@ public final class Mesh implements AutoCloseable {
             presence.connected(new Presence.Entry(memberId(), realmId(), type, presence.instance(), offer, true,
                     System.currentTimeMillis()));
             ObjectNode ack = Frames.payload().put("memberId", memberId()).put("realmId", realmId()).put("status", "connected");
-            effectivePolicies(realmId()).forEach(ack.putArray("policies")::add);
+            policy.realms().policyNames(realmId()).forEach(ack.putArray("policies")::add);
             ack.set("directory", directory(this));
             ack.put("timestamp", Frames.timestamp());
             send(this, "member-handshake-ack", ack);
@@ -456,26 +456,6 @@ public final class Mesh implements AutoCloseable {
         Optional<Presence.Entry> remote = presence.online(memberId);
         remote.ifPresent(e -> bus.deliver(e.instance(), memberId, frame, loopCoordinator));
         return remote.isPresent();
-    }
-
-    /** The names of the policies that apply to a realm: its own, then its ancestors' while it inherits. */
-    List<String> effectivePolicies(String realmId) {
-        Set<String> names = new LinkedHashSet<>();
-        Optional<RealmDirectory.Realm> realm = realms.realm(realmId);
-        boolean inherit = true;
-        if (realm.isPresent()) {
-            names.addAll(realm.get().policies());
-            inherit = realm.get().inheritPolicies();
-        }
-        if (inherit) {
-            for (RealmDirectory.Realm a : realms.ancestors(realmId)) {
-                names.addAll(a.policies());
-                if (!a.inheritPolicies()) {
-                    break;
-                }
-            }
-        }
-        return List.copyOf(names);
     }
 
     /** What the member may call now: services by capability, and every capability on offer it may reach. */

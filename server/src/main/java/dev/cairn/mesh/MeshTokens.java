@@ -42,6 +42,13 @@ public final class MeshTokens implements dev.cairn.identity.CredentialProvider {
     private final Optional<byte[]> consoleKeyHash;
     private final byte[] secret;
     private final Duration ttl;
+    /**
+     * Tokens already verified, until they expire: a member sends the same token with every request,
+     * and its signature need not be checked again each time. Bounded: emptied when it grows past
+     * {@link #VERIFIED_MAX} (tokens are re-verified then, nothing is lost).
+     */
+    private final java.util.Map<String, JWTClaimsSet> verified = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int VERIFIED_MAX = 10_000;
 
     /** What {@code /api/auth/token} hands out. */
     public record Issued(String token, long expiresInSeconds) {
@@ -125,6 +132,22 @@ public final class MeshTokens implements dev.cairn.identity.CredentialProvider {
 
     /** A token's claims after its signature and expiry were checked; {@code 401} otherwise. */
     public JWTClaimsSet verified(String token) {
+        JWTClaimsSet known = verified.get(token);
+        if (known != null) {
+            if (known.getExpirationTime().toInstant().isAfter(Instant.now())) {
+                return known;
+            }
+            verified.remove(token);
+        }
+        JWTClaimsSet claims = verify(token);
+        if (verified.size() >= VERIFIED_MAX) {
+            verified.clear();
+        }
+        verified.put(token, claims);
+        return claims;
+    }
+
+    private JWTClaimsSet verify(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(new MACVerifier(secret))) {

@@ -35,6 +35,9 @@ public interface RealmRules {
      */
     Optional<String> denies(String fromRealm, String toRealm, String capability, Operation operation);
 
+    /** The names of the policies that apply to this realm: its own, then inherited ones, each once. */
+    List<String> policyNames(String realmId);
+
     /** The rate limits that apply to requests acting in this realm: its own, then inherited ones. */
     List<RateRule> rateLimits(String realmId);
 
@@ -58,6 +61,11 @@ public interface RealmRules {
         @Override
         public Optional<String> denies(String fromRealm, String toRealm, String capability, Operation operation) {
             return fromRealm.equals(toRealm) ? Optional.empty() : Optional.of("no realm policies are configured");
+        }
+
+        @Override
+        public List<String> policyNames(String realmId) {
+            return List.of();
         }
 
         @Override

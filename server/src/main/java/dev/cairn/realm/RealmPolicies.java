@@ -52,6 +52,11 @@ public final class RealmPolicies implements RealmRules {
     }
 
     @Override
+    public List<String> policyNames(String realmId) {
+        return snapshot.get().effectivePolicies(realmId).stream().map(PolicyConfig::name).toList();
+    }
+
+    @Override
     public List<RateRule> rateLimits(String realmId) {
         return snapshot.get().effectivePolicies(realmId).stream().flatMap(p -> p.rates().stream()).toList();
     }

@@ -65,7 +65,9 @@ class MeshTest {
     @Test
     void alphaCallsBetasPongWhenThePolicyAllowsIt() {
         try (Member pong = pong(); Member ping = ping()) {
-            pong.handshake(CAPABILITY, List.of("pong"), List.of());
+            JsonNode pongAck = pong.handshake(CAPABILITY, List.of("pong"), List.of());
+            assertThat(pongAck.path("payload").path("policies").toString()).isEqualTo("[\"" + realms.run + "-beta-inbound\"]");
+            assertThat(pongAck.path("payload").path("realmId").asText()).isEqualTo(realms.id("beta"));
             JsonNode ack = ping.handshake(CAPABILITY, List.of("ping"), List.of());
             assertThat(ack.path("payload").path("directory").path("availableServices").path(CAPABILITY).toString())
                     .contains("pong");
