@@ -54,6 +54,8 @@ public final class Mesh implements AutoCloseable {
     final Loops loops;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** Calls waiting for a provider on another instance, failed at once when that provider goes offline. */
+    private final Map<String, Pending> remote = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> turns = new ConcurrentHashMap<>();
     private final List<Link> monitors = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
@@ -67,6 +69,7 @@ public final class Mesh implements AutoCloseable {
         this.presence = presence;
         this.bus = bus;
         this.loops = new Loops(this);
+        presence.onOffline(this::wentOffline);
         this.keeper = Thread.ofVirtual().name("cairn-mesh-bus").start(this::keepListening);
     }
 
@@ -221,7 +224,7 @@ public final class Mesh implements AutoCloseable {
             long started = System.nanoTime();
             CompletableFuture<ObjectNode> answer = provider.instance().equals(presence.instance())
                     ? callLocal(provider.memberId(), request, timeout)
-                    : bus.call(provider.instance(), request.put("providerMemberId", provider.memberId()), Duration.ofMillis(timeout));
+                    : callRemote(provider, request, timeout);
             answer.whenComplete((response, failure) -> {
                 // The answer is this call's alone (made for it here, or read from the other instance's reply).
                 ObjectNode out = failure == null ? response : Frames.payload().set("error", Frames.error(problem(failure)));
@@ -391,6 +394,31 @@ public final class Mesh implements AutoCloseable {
                     "provider " + providerMemberId + " could not take the request"));
         }
         return answer.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((r, f) -> pending.remove(id));
+    }
+
+    /** A call to a provider on another instance, which also fails once presence says the provider is gone. */
+    private CompletableFuture<ObjectNode> callRemote(Presence.Entry provider, ObjectNode request, long timeoutMillis) {
+        String id = presence.instance() + "-r" + ids.incrementAndGet();
+        CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
+        remote.put(id, new Pending(provider.memberId(), answer));
+        bus.call(provider.instance(), request.put("providerMemberId", provider.memberId()), Duration.ofMillis(timeoutMillis))
+                .whenComplete((r, f) -> {
+                    if (f == null) {
+                        answer.complete(r);
+                    } else {
+                        answer.completeExceptionally(f);
+                    }
+                });
+        return answer.whenComplete((r, f) -> remote.remove(id));
+    }
+
+    /** A member of another instance went offline: calls waiting for it fail now, its loops count it out. */
+    private void wentOffline(String memberId) {
+        remote.values().stream().filter(p -> p.providerMemberId().equals(memberId))
+                .forEach(p -> p.answer().completeExceptionally(CairnException.of(ErrorCode.TARGET_OFFLINE,
+                        "provider " + memberId + " went offline before answering")));
+        loops.left(memberId);
+        observe("offline", Frames.payload().put("memberId", memberId));
     }
 
     /** A provider's answer: only the provider the request went to can answer it. */

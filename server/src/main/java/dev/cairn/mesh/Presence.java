@@ -55,6 +55,8 @@ final class Presence implements AutoCloseable {
     private final Optional<NatsLink> nats;
     private final String bucket;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** Told when a member of another instance goes offline: it left, or its instance stopped writing. */
+    private volatile java.util.function.Consumer<String> onOffline = memberId -> { };
     private volatile KeyValue kv;
     private volatile boolean closed;
     private final Thread keeper;
@@ -68,6 +70,10 @@ final class Presence implements AutoCloseable {
 
     String instance() {
         return instance;
+    }
+
+    void onOffline(java.util.function.Consumer<String> listener) {
+        this.onOffline = listener;
     }
 
     void connected(Entry entry) {
@@ -111,12 +117,24 @@ final class Presence implements AutoCloseable {
                 }
                 long now = System.currentTimeMillis();
                 entries.replaceAll((k, e) -> e.instance().equals(instance) && e.online() ? e.seen(now) : e);
+                expireStale(now);
                 entries.values().stream().filter(e -> e.instance().equals(instance) && e.online()).forEach(this::write);
                 Thread.sleep(HEARTBEAT.toMillis());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
                 LOG.debug("mesh presence: {}", e.toString());
+            }
+        }
+    }
+
+    /** Another instance's members it stopped writing for are offline from now on, and the mesh is told. */
+    private void expireStale(long now) {
+        for (Entry e : entries.values()) {
+            if (e.online() && !e.instance().equals(instance) && !e.live(instance, now)
+                    && entries.replace(e.memberId(), e, e.offline(e.seenAtMillis()))) {
+                LOG.info("mesh: {} on instance {} went silent: offline", e.memberId(), e.instance());
+                onOffline.accept(e.memberId());
             }
         }
     }
@@ -160,8 +178,11 @@ final class Presence implements AutoCloseable {
             if (e.instance().equals(instance)) {
                 return; // this instance's own entries are the truth here
             }
-            entries.merge(e.memberId(), e, (old, neu) -> old.instance().equals(instance) && old.online()
+            Entry kept = entries.merge(e.memberId(), e, (old, neu) -> old.instance().equals(instance) && old.online()
                     && !neu.online() ? old : neu);
+            if (kept == e && !e.online()) {
+                onOffline.accept(e.memberId());
+            }
         } catch (Exception ex) {
             LOG.debug("mesh presence: an entry could not be read: {}", ex.toString());
         }

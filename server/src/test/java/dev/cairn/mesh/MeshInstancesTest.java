@@ -3,6 +3,7 @@ package dev.cairn.mesh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.testing.ChildGateway;
 import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.TestGateway;
 import dev.cairn.testing.TestNats;
@@ -144,6 +145,37 @@ class MeshInstancesTest {
             assertThat(done.path("result").path("responses").size()).as(done.toString()).isEqualTo(2);
             assertThat(done.path("result").path("summary").path("avg").asDouble()).isEqualTo(2.0);
             assertThat(done.path("result").path("failed").size()).isZero();
+        }
+    }
+
+    @Test
+    void aProviderWhoseInstanceDiesIsOfflineEverywhereWithinSeconds() throws Exception {
+        Realms realms = new Realms(gateway.http());
+        realms.allow("beta-inbound", "ping-*", List.of("call"), List.of(realms.id("alpha")));
+        realms.realm("root", null, List.of());
+        realms.realm("alpha", "root", List.of());
+        realms.realm("beta", "root", List.of("beta-inbound"));
+        String pingToken = realms.member("alpha", "ping", "consumer");
+        String pongToken = realms.member("beta", "pong", "provider");
+        try (ChildGateway doomed = ChildGateway.start(gateway.controlDatabase(), ENV);
+             Member ping = Member.connect(gateway.port(), pingToken, realms.memberId("alpha", "ping"), realms.id("alpha"));
+             Member pong = Member.connect(doomed.port(), pongToken, realms.memberId("beta", "pong"), realms.id("beta"))) {
+            pong.handshake(CAPABILITY, List.of("pong"), List.of());
+            ping.handshake(CAPABILITY, List.of(), List.of());
+            awaitDirectory(ping, realms, "pong");
+            ping.send("service-call", Map.of("requestId", "in-flight", "capability", CAPABILITY, "serviceName", "pong",
+                    "input", Map.of(), "timeout", 60_000));
+            pong.await("service-request"); // it has the request, and never answers: its process dies
+            doomed.kill();
+            long killed = System.nanoTime();
+            JsonNode inFlight = ping.await("service-response", Duration.ofSeconds(30)).path("payload");
+            long tookMillis = (System.nanoTime() - killed) / 1_000_000;
+            assertThat(inFlight.path("requestId").asText()).isEqualTo("in-flight");
+            assertThat(inFlight.path("error").path("code").asText()).as(inFlight.toString()).isEqualTo("TARGET_OFFLINE");
+            assertThat(tookMillis).as("the call in flight fails within seconds, not at its 60 s timeout")
+                    .isLessThan(Presence.STALE.plus(Presence.HEARTBEAT).plusSeconds(2).toMillis());
+            JsonNode next = ping.call("after", CAPABILITY, "pong", Map.of(), 1000);
+            assertThat(next.path("error").path("code").asText()).isEqualTo("TARGET_OFFLINE");
         }
     }
 

@@ -22,10 +22,12 @@ public final class ChildGateway implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final Http http;
+    private final int port;
 
     private ChildGateway(Process process, Path log, int port) {
         this.process = process;
         this.log = log;
+        this.port = port;
         this.http = new Http(port);
     }
 
@@ -78,6 +80,10 @@ public final class ChildGateway implements AutoCloseable {
             }
         }
         throw new AssertionError("the gateway did not say where it listens:\n" + Files.readString(log));
+    }
+
+    public int port() {
+        return port;
     }
 
     public Http http() {
