@@ -23,6 +23,11 @@ class RateLimitTest {
     static final ClassGateway gateway = ClassGateway.start(ENV);
     static final Http http = gateway.http();
 
+    @org.junit.jupiter.api.BeforeAll
+    static void needsRedis() {
+        dev.cairn.ratelimit.TestRedis.assumeShared(); // without it, the limiter would fall back to each instance's buckets
+    }
+
     private static Object rule(String per, int burst, String route) {
         return Map.of("rules", List.of(Map.of("per", per, "requestsPerMinute", 1, "burst", burst, "routes", List.of(route))));
     }

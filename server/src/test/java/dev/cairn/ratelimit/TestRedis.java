@@ -20,14 +20,14 @@ import redis.clients.jedis.resps.ScanResult;
  * the machine's Redis the tests that need it are skipped in one line, unless {@code CAIRN_REDIS_REQUIRED=1}
  * ({@code .ci/run} sets it), which makes them fail.
  */
-final class TestRedis {
+public final class TestRedis {
 
     static final URI SHARED = URI.create("redis://127.0.0.1:6379");
 
     private TestRedis() {
     }
 
-    static void assumeShared() {
+    public static void assumeShared() {
         if (ping(SHARED)) {
             return;
         }
