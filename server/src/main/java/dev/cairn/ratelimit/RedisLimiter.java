@@ -3,10 +3,15 @@ package dev.cairn.ratelimit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -18,10 +23,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * Token buckets in Redis, shared by every instance that uses the same server. One decision is one
- * round trip: a Lua script (run by its SHA, sent again only when the server answers NOSCRIPT) refills
- * and takes atomically, with Redis's own clock, so instances whose clocks disagree still agree on
- * the bucket. A bucket is a hash {@code cairn:rl:<key>} of tokens and the time they were counted,
+ * Token buckets in Redis, shared by every instance that uses the same server. Decisions go to Redis
+ * in batches of whatever is waiting (one alone when idle): one Lua script call (run by its SHA, sent
+ * again only when the server answers NOSCRIPT) refills and takes each bucket atomically, with
+ * Redis's own clock, so instances whose clocks disagree still agree on the bucket. A bucket is a hash {@code cairn:rl:<key>} of tokens and the time they were counted,
  * expiring when it would be full again (an idle key costs nothing).
  *
  * <p>When Redis fails or is slower than the timeout, the fail mode answers; Redis is then left alone
@@ -32,37 +37,47 @@ final class RedisLimiter implements RateLimiter, AutoCloseable {
 
     static final String PREFIX = "cairn:rl:";
     static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Enough for many concurrent requests at ~0.1 ms a decision; a request that cannot get one in time falls back. */
-    private static final int MAX_CONNECTIONS = 32;
+    /** The sender's connection, and one spare while a dropped one is replaced. */
+    private static final int MAX_CONNECTIONS = 2;
+    /** Decisions one round trip carries at most. */
+    static final int MAX_BATCH = 256;
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLimiter.class);
 
     /**
-     * KEYS[1]: the bucket; ARGV[1]: requests per minute; ARGV[2]: burst. Returns {allowed, whole tokens
-     * left, ms until full, ms until one token}. A refusal writes nothing: the stored state already says it.
+     * KEYS[i]: a bucket; ARGV[2i-1], ARGV[2i]: its requests per minute and burst. For each bucket in
+     * turn (the same key twice sees its own first take) returns allowed, whole tokens left, ms until
+     * full, ms until one token. A refusal writes nothing: the stored state already says it.
      */
     static final String SCRIPT = """
-            local rpm = tonumber(ARGV[1])
-            local burst = tonumber(ARGV[2])
             local clock = redis.call('TIME')
             local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-            local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-            local tokens = burst
-            if state[1] and state[2] then
-              local elapsed = math.max(0, now - tonumber(state[2]))
-              tokens = math.min(burst, tonumber(state[1]) + elapsed * rpm / 60000)
+            local out = {}
+            for i = 1, #KEYS do
+              local rpm = tonumber(ARGV[2 * i - 1])
+              local burst = tonumber(ARGV[2 * i])
+              local state = redis.call('HMGET', KEYS[i], 'tokens', 'at')
+              local tokens = burst
+              if state[1] and state[2] then
+                local elapsed = math.max(0, now - tonumber(state[2]))
+                tokens = math.min(burst, tonumber(state[1]) + elapsed * rpm / 60000)
+              end
+              local allowed = 0
+              if tokens >= 1 then
+                allowed = 1
+                tokens = tokens - 1
+              end
+              local full = math.ceil((burst - tokens) * 60000 / rpm)
+              if allowed == 1 then
+                redis.call('HSET', KEYS[i], 'tokens', tostring(tokens), 'at', now)
+                redis.call('PEXPIRE', KEYS[i], math.max(1, full))
+              end
+              out[#out + 1] = allowed
+              out[#out + 1] = math.floor(tokens)
+              out[#out + 1] = full
+              out[#out + 1] = math.max(0, math.ceil((1 - tokens) * 60000 / rpm))
             end
-            local allowed = 0
-            if tokens >= 1 then
-              allowed = 1
-              tokens = tokens - 1
-            end
-            local full = math.ceil((burst - tokens) * 60000 / rpm)
-            if allowed == 1 then
-              redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
-              redis.call('PEXPIRE', KEYS[1], math.max(1, full))
-            end
-            return {allowed, math.floor(tokens), full, math.max(0, math.ceil((1 - tokens) * 60000 / rpm))}
+            return out
             """;
     static final String SCRIPT_SHA = sha1(SCRIPT);
 
@@ -74,10 +89,22 @@ final class RedisLimiter implements RateLimiter, AutoCloseable {
     /** While down: the {@code System.nanoTime()} after which one request may try Redis again. */
     private final AtomicLong retryAt = new AtomicLong();
 
-    private RedisLimiter(RedisClient redis, String address, RateLimitSettings.FailMode failMode) {
+    private final long timeoutNanos;
+    /** Decisions waiting for the next round trip. */
+    private final LinkedBlockingQueue<Ask> asks = new LinkedBlockingQueue<>();
+    private final Thread sender;
+    private volatile boolean closed;
+
+    /** One request's decision to be made in the next batch. */
+    private record Ask(String key, Bucket bucket, CompletableFuture<Decision> decision) {
+    }
+
+    private RedisLimiter(RedisClient redis, String address, RateLimitSettings.FailMode failMode, Duration timeout) {
         this.redis = redis;
         this.address = address;
         this.failMode = failMode;
+        this.timeoutNanos = timeout.toNanos();
+        this.sender = Thread.ofPlatform().daemon().name("cairn-ratelimit-redis").start(this::send);
     }
 
     /** Connects lazily: a Redis that is down now is only noticed (and logged) by the first decision. */
@@ -102,7 +129,7 @@ final class RedisLimiter implements RateLimiter, AutoCloseable {
         pool.setJmxEnabled(false);
         RedisClient redis = RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(url))
                 .clientConfig(client.build()).poolConfig(pool).build();
-        return new RedisLimiter(redis, settings.redisAddress(), settings.failMode());
+        return new RedisLimiter(redis, settings.redisAddress(), settings.failMode(), settings.redisTimeout());
     }
 
     @Override
@@ -114,37 +141,76 @@ final class RedisLimiter implements RateLimiter, AutoCloseable {
                 return fallback(key, bucket);
             }
         }
+        Ask ask = new Ask(key, bucket, new CompletableFuture<>());
+        asks.add(ask);
         try {
-            Decision decision = evaluate(key, bucket);
+            // The batch this ask joins may wait for the one before it: two round trips at most.
+            Decision decision = ask.decision().get(2 * timeoutNanos + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
             if (probe && down.compareAndSet(true, false)) {
                 LOG.info("rate limits: Redis at {} is back: limits are shared again", address);
             }
             return decision;
-        } catch (RuntimeException e) {
-            if (e.getCause() instanceof NoSuchElementException) {
-                // every connection busy for the whole timeout: this request only, Redis itself answers
-                LOG.debug("rate limits: no Redis connection free in time: {}", e.toString());
-            } else {
-                failed(e);
-            }
+        } catch (ExecutionException e) {
+            failed(e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause()));
+            return fallback(key, bucket);
+        } catch (TimeoutException e) {
+            failed(new IllegalStateException("no answer from Redis within " + 2 * timeoutNanos / 1_000_000 + " ms"));
+            return fallback(key, bucket);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return fallback(key, bucket);
         }
     }
 
-    private Decision evaluate(String key, Bucket bucket) {
-        String redisKey = PREFIX + key;
-        String rpm = Integer.toString(bucket.requestsPerMinute());
-        String burst = Integer.toString(bucket.burst());
+    /**
+     * The only thread that talks to Redis: it takes every decision waiting, sends them in one script
+     * call, and hands each its answer. Idle, a decision goes alone (one round trip, as without
+     * batching); under load, the ones that arrive during a round trip go together in the next, so
+     * Redis and this process do one call for many requests instead of one each.
+     */
+    private void send() {
+        List<Ask> batch = new ArrayList<>();
+        while (!closed) {
+            try {
+                batch.add(asks.take());
+                asks.drainTo(batch, MAX_BATCH - 1);
+                List<Decision> decisions = evaluate(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).decision().complete(decisions.get(i));
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                batch.forEach(a -> a.decision().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private List<Decision> evaluate(List<Ask> batch) {
+        String[] params = new String[batch.size() * 3];
+        int n = batch.size();
+        for (int i = 0; i < n; i++) {
+            Ask a = batch.get(i);
+            params[i] = PREFIX + a.key();
+            params[n + 2 * i] = Integer.toString(a.bucket().requestsPerMinute());
+            params[n + 2 * i + 1] = Integer.toString(a.bucket().burst());
+        }
         Object reply;
         try {
-            reply = redis.evalsha(SCRIPT_SHA, 1, redisKey, rpm, burst);
+            reply = redis.evalsha(SCRIPT_SHA, n, params);
         } catch (JedisNoScriptException e) {
-            reply = redis.eval(SCRIPT, 1, redisKey, rpm, burst); // Redis restarted or flushed its scripts: EVAL caches it again
+            reply = redis.eval(SCRIPT, n, params); // Redis restarted or flushed its scripts: EVAL caches it again
         }
         List<?> values = (List<?>) reply;
-        double tokens = number(values.get(1));
-        return Decision.of(number(values.get(0)) == 1, bucket, tokens, number(values.get(2)) * 1e6,
-                number(values.get(3)) * 1e6);
+        List<Decision> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Bucket bucket = batch.get(i).bucket();
+            out.add(Decision.of(number(values.get(4 * i)) == 1, bucket, number(values.get(4 * i + 1)),
+                    number(values.get(4 * i + 2)) * 1e6, number(values.get(4 * i + 3)) * 1e6));
+        }
+        return out;
     }
 
     private static long number(Object value) {
@@ -197,7 +263,12 @@ final class RedisLimiter implements RateLimiter, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        sender.interrupt();
         redis.close();
+        for (Ask a = asks.poll(); a != null; a = asks.poll()) {
+            a.decision().completeExceptionally(new IllegalStateException("the limiter is closed"));
+        }
     }
 
     private static String sha1(String script) {
