@@ -23,8 +23,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
- * Token buckets in Redis, shared by every instance that uses the same server. Decisions go to Redis
- * in batches of whatever is waiting (one alone when idle): one Lua script call (run by its SHA, sent
+ * Token buckets in Redis, shared by every instance that uses the same server. A decision made while
+ * no other is on its way goes to Redis from the request's own thread (no hand-off: idle, the limiter
+ * costs one round trip); the ones that arrive meanwhile wait for the sender thread, which takes them
+ * in batches of whatever is waiting. Either way it is one Lua script call (run by its SHA, sent
  * again only when the server answers NOSCRIPT) refills and takes each bucket atomically, with
  * Redis's own clock, so instances whose clocks disagree still agree on the bucket. A bucket is a hash {@code cairn:rl:<key>} of tokens and the time they were counted,
  * expiring when it would be full again (an idle key costs nothing).
@@ -37,8 +39,8 @@ final class RedisLimiter implements RateLimiter, AutoCloseable {
 
     static final String PREFIX = "cairn:rl:";
     static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** The sender's connection, and one spare while a dropped one is replaced. */
-    private static final int MAX_CONNECTIONS = 2;
+    /** The direct decision's connection, the sender's, and one spare while a dropped one is replaced. */
+    private static final int MAX_CONNECTIONS = 3;
     /** Decisions one round trip carries at most. */
     static final int MAX_BATCH = 256;
 
@@ -92,6 +94,8 @@ final class RedisLimiter implements RateLimiter, AutoCloseable {
     private final long timeoutNanos;
     /** Decisions waiting for the next round trip. */
     private final LinkedBlockingQueue<Ask> asks = new LinkedBlockingQueue<>();
+    /** Whether a request's thread is making its decision with Redis itself right now. */
+    private final AtomicBoolean direct = new AtomicBoolean();
     private final Thread sender;
     private volatile boolean closed;
 
@@ -142,7 +146,17 @@ final class RedisLimiter implements RateLimiter, AutoCloseable {
             }
         }
         Ask ask = new Ask(key, bucket, new CompletableFuture<>());
-        asks.add(ask);
+        if (asks.isEmpty() && direct.compareAndSet(false, true)) {
+            try {
+                ask.decision().complete(evaluate(List.of(ask)).getFirst());
+            } catch (RuntimeException e) {
+                ask.decision().completeExceptionally(e);
+            } finally {
+                direct.set(false);
+            }
+        } else {
+            asks.add(ask);
+        }
         try {
             // The batch this ask joins may wait for the one before it: two round trips at most.
             Decision decision = ask.decision().get(2 * timeoutNanos + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
@@ -163,10 +177,9 @@ final class RedisLimiter implements RateLimiter, AutoCloseable {
     }
 
     /**
-     * The only thread that talks to Redis: it takes every decision waiting, sends them in one script
-     * call, and hands each its answer. Idle, a decision goes alone (one round trip, as without
-     * batching); under load, the ones that arrive during a round trip go together in the next, so
-     * Redis and this process do one call for many requests instead of one each.
+     * Takes every decision waiting, sends them in one script call, and hands each its answer. Under
+     * load, the decisions that arrive during a round trip go together in the next, so Redis and this
+     * process do one call for many requests instead of one each.
      */
     private void send() {
         List<Ask> batch = new ArrayList<>();

@@ -11,15 +11,13 @@ import dev.cairn.testing.Pg;
 import dev.cairn.testing.TestCa;
 import dev.cairn.testing.TestGateway;
 import dev.cairn.testing.TestIntrospectionServer;
+import dev.cairn.testing.WsClient;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,12 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,46 +44,26 @@ class AuthenticationProvidersTest {
     private static final TestCa.Issued member = ca.client("CN=svc-1,O=Acme", "svc-1.acme.internal");
     private static final TestCa.Issued stranger = ca.client("CN=stranger,O=Acme");
     private static final TestCa.Issued foreign = otherCa.client("CN=svc-1,O=Acme", "svc-1.acme.internal");
-    private static final Path tlsFiles = tlsFiles();
+    private static final Path tlsFiles = ca.listenerFiles();
 
     @RegisterExtension
     static final ClassGateway gateway = ClassGateway.start(env(), identity -> identity.clientCertificates(
             (subject, altNames) -> altNames.contains("svc-1.acme.internal") ? Optional.of(new Principal.Member(
                     "acme/svc-1", "acme", List.of("reader"), Optional.empty(), Optional.empty())) : Optional.empty()));
     private static final Http http = gateway.http();
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static Map<String, String> env() {
         Map<String, String> env = new HashMap<>(introspection.env());
         env.putAll(Jwts.env());
-        env.put("TLS_CERT", tlsFiles.resolve("server.pem").toString());
-        env.put("TLS_KEY", tlsFiles.resolve("server.key").toString());
-        env.put("TLS_CLIENT_CA", tlsFiles.resolve("ca.pem").toString());
-        env.put("TLS_PORT", "0");
+        env.putAll(TestCa.listenerEnv(tlsFiles));
         return env;
     }
 
-    private static Path tlsFiles() {
-        try {
-            Path dir = Files.createTempDirectory("cairn-tls");
-            TestCa.Issued server = ca.server();
-            TestCa.writeCertificates(dir.resolve("server.pem"), server.certificate());
-            TestCa.writeKey(dir.resolve("server.key"), server.key());
-            TestCa.writeCertificates(dir.resolve("ca.pem"), ca.certificate());
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @AfterAll
-    static void stop() throws IOException {
+    static void stop() {
         introspection.close();
-        try (var files = Files.list(tlsFiles)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(tlsFiles);
+        TestCa.deleteFiles(tlsFiles);
     }
 
     // ---- OAuth2 introspection -------------------------------------------------------------------
@@ -199,15 +171,15 @@ class AuthenticationProvidersTest {
     @Test
     void websockets_are_served_over_tls_and_authenticated_by_the_certificate_at_the_upgrade() throws Exception {
         String query = "?platform=" + gateway.platform() + "&tenant=t1";
-        Wss known = Wss.open(ca.clientContext(Optional.of(member)), tlsPort(), "/v1/events" + query);
-        known.send("{\"type\":\"ping\"}");
-        assertThat(known.next().path("type").asText()).isEqualTo("pong");
-        known.close();
-
-        Wss unknown = Wss.open(ca.clientContext(Optional.of(stranger)), tlsPort(), "/v1/events" + query);
-        JsonNode refused = unknown.next();
-        assertThat(refused.path("error").path("error").asText(refused.toString())).contains("unauthorized");
-        assertThat(refused.toString()).contains("names no member");
+        try (WsClient known = WsClient.openTls(ca.clientContext(Optional.of(member)), tlsPort(), "/v1/events" + query)) {
+            known.sendRaw("{\"type\":\"ping\"}");
+            assertThat(known.next(WAIT).path("type").asText()).isEqualTo("pong");
+        }
+        try (WsClient unknown = WsClient.openTls(ca.clientContext(Optional.of(stranger)), tlsPort(), "/v1/events" + query)) {
+            JsonNode refused = unknown.next(WAIT);
+            assertThat(refused.path("error").path("error").asText(refused.toString())).contains("unauthorized");
+            assertThat(refused.toString()).contains("names no member");
+        }
     }
 
     // ---- helpers --------------------------------------------------------------------------------
@@ -236,47 +208,6 @@ class AuthenticationProvidersTest {
         }
         try (client) {
             return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-    }
-
-    /** A WSS client: the frames it received, in order. */
-    private record Wss(WebSocket socket, BlockingQueue<JsonNode> frames) {
-
-        static Wss open(SSLContext tls, int port, String pathAndQuery) throws Exception {
-            BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-            StringBuilder partial = new StringBuilder();
-            WebSocket socket = HttpClient.newBuilder().sslContext(tls).build().newWebSocketBuilder()
-                    .buildAsync(URI.create("wss://127.0.0.1:" + port + pathAndQuery), new WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                            partial.append(data);
-                            if (last) {
-                                try {
-                                    frames.add(Http.JSON.readTree(partial.toString()));
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                                partial.setLength(0);
-                            }
-                            ws.request(1);
-                            return CompletableFuture.completedFuture(null);
-                        }
-                    }).get(10, TimeUnit.SECONDS);
-            return new Wss(socket, frames);
-        }
-
-        void send(String text) throws Exception {
-            socket.sendText(text, true).get(5, TimeUnit.SECONDS);
-        }
-
-        JsonNode next() throws InterruptedException {
-            JsonNode frame = frames.poll(10, TimeUnit.SECONDS);
-            assertThat(frame).as("a frame within 10 s").isNotNull();
-            return frame;
-        }
-
-        void close() {
-            socket.abort();
         }
     }
 }

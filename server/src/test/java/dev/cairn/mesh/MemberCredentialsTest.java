@@ -6,25 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
 import dev.cairn.testing.TestCa;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.cairn.testing.WsClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MemberCredentialsTest {
 
     static final TestCa ca = TestCa.create("Cairn Mesh Test CA");
-    static final Path tls = tlsFiles();
+    static final Path tls = ca.listenerFiles();
     @RegisterExtension
     static final ClassGateway gateway = ClassGateway.start(env());
     static final Http http = gateway.http();
@@ -45,34 +37,13 @@ class MemberCredentialsTest {
     static Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("REALM_TOKEN_SECRET", "c".repeat(40));
-        env.put("TLS_CERT", tls.resolve("server.pem").toString());
-        env.put("TLS_KEY", tls.resolve("server.key").toString());
-        env.put("TLS_CLIENT_CA", tls.resolve("ca.pem").toString());
-        env.put("TLS_PORT", "0");
+        env.putAll(TestCa.listenerEnv(tls));
         return env;
     }
 
-    static Path tlsFiles() {
-        try {
-            Path dir = Files.createTempDirectory("cairn-mesh-tls");
-            TestCa.Issued server = ca.server();
-            TestCa.writeCertificates(dir.resolve("server.pem"), server.certificate());
-            TestCa.writeKey(dir.resolve("server.key"), server.key());
-            TestCa.writeCertificates(dir.resolve("ca.pem"), ca.certificate());
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @AfterAll
-    static void removeFiles() throws IOException {
-        try (var files = Files.list(tls)) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
-        Files.delete(tls);
+    static void removeFiles() {
+        TestCa.deleteFiles(tls);
     }
 
     @Test
@@ -104,29 +75,11 @@ class MemberCredentialsTest {
                 .isEqualTo(realms.memberId("root", "device"));
         assertThat(https(nobody, "/api/auth/verify").statusCode()).isEqualTo(401);
 
-        BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
-        WebSocket ws = HttpClient.newBuilder().sslContext(ca.clientContext(Optional.of(device))).build()
-                .newWebSocketBuilder().buildAsync(URI.create("wss://127.0.0.1:" + tlsPort() + "/gateway"),
-                        new WebSocket.Listener() {
-                            @Override
-                            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                                try {
-                                    frames.add(Http.JSON.readTree(data.toString()));
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                                socket.request(1);
-                                return CompletableFuture.completedFuture(null);
-                            }
-                        }).get(10, TimeUnit.SECONDS);
-        try {
-            ws.sendText("{\"type\":\"member-handshake\",\"payload\":{}}", true).get(5, TimeUnit.SECONDS);
-            JsonNode ack = frames.poll(10, TimeUnit.SECONDS);
-            assertThat(ack).isNotNull();
+        try (WsClient ws = WsClient.openTls(ca.clientContext(Optional.of(device)), tlsPort(), "/gateway")) {
+            ws.sendRaw("{\"type\":\"member-handshake\",\"payload\":{}}");
+            JsonNode ack = ws.next(Duration.ofSeconds(10));
             assertThat(ack.path("type").asText()).as(ack.toString()).isEqualTo("member-handshake-ack");
             assertThat(ack.path("payload").path("memberId").asText()).isEqualTo(realms.memberId("root", "device"));
-        } finally {
-            ws.abort();
         }
     }
 

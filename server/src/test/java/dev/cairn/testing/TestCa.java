@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.KeyManager;
@@ -107,6 +108,43 @@ public final class TestCa {
             throw new UncheckedIOException(e);
         }
         return new Issued(pair.getPrivate(), sign(builder, keys.getPrivate()));
+    }
+
+    /**
+     * A fresh folder with a server certificate of this CA ({@code server.pem}, {@code server.key})
+     * and the CA itself ({@code ca.pem}): what {@link #listenerEnv} points a gateway at.
+     */
+    public Path listenerFiles() {
+        try {
+            Path dir = Files.createTempDirectory("cairn-tls");
+            Issued server = server();
+            writeCertificates(dir.resolve("server.pem"), server.certificate());
+            writeKey(dir.resolve("server.key"), server.key());
+            writeCertificates(dir.resolve("ca.pem"), certificate());
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The TLS listener's settings for the files of {@link #listenerFiles}, on a free port. */
+    public static Map<String, String> listenerEnv(Path files) {
+        return Map.of("TLS_CERT", files.resolve("server.pem").toString(),
+                "TLS_KEY", files.resolve("server.key").toString(),
+                "TLS_CLIENT_CA", files.resolve("ca.pem").toString(),
+                "TLS_PORT", "0");
+    }
+
+    /** Removes a folder of {@link #listenerFiles}. */
+    public static void deleteFiles(Path files) {
+        try (var list = Files.list(files)) {
+            for (Path file : list.toList()) {
+                Files.delete(file);
+            }
+            Files.delete(files);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Certificates as PEM. */

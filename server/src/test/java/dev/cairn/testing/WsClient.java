@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real WebSocket client (the JDK's) of {@code /v1/events} or another path: frames it received, in order, and
@@ -39,17 +40,29 @@ public final class WsClient implements AutoCloseable {
     /** A client of any WebSocket path, offering these subprotocols. */
     public static WsClient open(int port, String path, String query, boolean reading, List<String> subprotocols,
                                 String... headers) {
+        return open(HttpClient.newHttpClient(), URI.create("ws://127.0.0.1:" + port + path + query), reading,
+                subprotocols, headers);
+    }
+
+    /** A reading client over TLS ({@code wss:}), with this context's trust and client certificate. */
+    public static WsClient openTls(SSLContext tls, int port, String pathAndQuery, String... headers) {
+        return open(HttpClient.newBuilder().sslContext(tls).build(), URI.create("wss://127.0.0.1:" + port + pathAndQuery),
+                true, List.of(), headers);
+    }
+
+    private static WsClient open(HttpClient client, URI uri, boolean reading, List<String> subprotocols,
+                                 String... headers) {
         BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         StringBuilder partial = new StringBuilder();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        WebSocket.Builder builder = client.newWebSocketBuilder();
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
         if (!subprotocols.isEmpty()) {
             builder.subprotocols(subprotocols.getFirst(), subprotocols.subList(1, subprotocols.size()).toArray(String[]::new));
         }
-        WebSocket socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path + query),
+        WebSocket socket = builder.buildAsync(uri,
                 new WebSocket.Listener() {
                     @Override
                     public void onOpen(WebSocket ws) {
