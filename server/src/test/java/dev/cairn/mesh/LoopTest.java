@@ -23,10 +23,7 @@ class LoopTest {
     @Test
     void threeAgentsOneTimesOut() {
         Realms realms = new Realms(gateway.http());
-        realms.allow("agents-inbound", "pricing", List.of("loop"), List.of(realms.id("buyers")));
-        realms.realm("root", null, List.of());
-        realms.realm("buyers", "root", List.of());
-        realms.realm("sellers", "root", List.of("agents-inbound"));
+        realms.siblings("buyers", "sellers", "pricing", List.of("loop"));
         String initiatorToken = realms.member("buyers", "buyer", "consumer");
         List<Member> agents = new ArrayList<>();
         try (Member buyer = Member.connect(gateway.port(), initiatorToken, realms.memberId("buyers", "buyer"), realms.id("buyers"))) {

@@ -9,10 +9,8 @@ import dev.cairn.testing.TestGateway;
 import dev.cairn.testing.TestNats;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,16 +23,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MeshInstancesTest {
 
     static final String CAPABILITY = "ping-pong";
-    static final String BUCKET = "mesh_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    static final String BUCKET = TestNats.uniqueName("mesh_test_");
     static final Map<String, String> ENV = Map.of("NATS_URL", TestNats.url(), "REALM_TOKEN_SECRET", "i".repeat(40),
             "MESH_PRESENCE_BUCKET", BUCKET);
     @AfterAll
-    static void dropBucket() throws Exception {
-        try (io.nats.client.Connection nats = TestNats.connect(TestNats.url())) {
-            if (nats.keyValueManagement().getBucketNames().contains(BUCKET)) {
-                nats.keyValueManagement().delete(BUCKET);
-            }
-        }
+    static void dropBucket() {
+        TestNats.deleteBucket(TestNats.url(), BUCKET);
     }
 
     @RegisterExtension
@@ -43,10 +37,7 @@ class MeshInstancesTest {
     @Test
     void callsCrossInstancesAndDeparturesAreSeenEverywhere() throws Exception {
         Realms realms = new Realms(gateway.http());
-        realms.allow("beta-inbound", "ping-*", List.of("call", "loop"), List.of(realms.id("alpha")));
-        realms.realm("root", null, List.of());
-        realms.realm("alpha", "root", List.of());
-        realms.realm("beta", "root", List.of("beta-inbound"));
+        realms.siblings("alpha", "beta", "ping-*", List.of("call", "loop"));
         String pingToken = realms.member("alpha", "ping", "consumer");
         String pongOne = realms.member("beta", "pong-1", "provider");
         String pongTwo = realms.member("beta", "pong-2", "provider");
@@ -99,10 +90,7 @@ class MeshInstancesTest {
     @Test
     void aLoopRecruitsAndGathersAcrossInstances() throws Exception {
         Realms realms = new Realms(gateway.http());
-        realms.allow("agents-inbound", "pricing", List.of("loop"), List.of(realms.id("buyers")));
-        realms.realm("root", null, List.of());
-        realms.realm("buyers", "root", List.of());
-        realms.realm("sellers", "root", List.of("agents-inbound"));
+        realms.siblings("buyers", "sellers", "pricing", List.of("loop"));
         String buyerToken = realms.member("buyers", "buyer", "consumer");
         String nearToken = realms.member("sellers", "near", "agent-runtime");
         String farToken = realms.member("sellers", "far", "agent-runtime");
@@ -151,10 +139,7 @@ class MeshInstancesTest {
     @Test
     void aProviderWhoseInstanceDiesIsOfflineEverywhereWithinSeconds() throws Exception {
         Realms realms = new Realms(gateway.http());
-        realms.allow("beta-inbound", "ping-*", List.of("call"), List.of(realms.id("alpha")));
-        realms.realm("root", null, List.of());
-        realms.realm("alpha", "root", List.of());
-        realms.realm("beta", "root", List.of("beta-inbound"));
+        realms.siblings("alpha", "beta", "ping-*", List.of("call"));
         String pingToken = realms.member("alpha", "ping", "consumer");
         String pongToken = realms.member("beta", "pong", "provider");
         try (ChildGateway doomed = ChildGateway.start(gateway.controlDatabase(), ENV);

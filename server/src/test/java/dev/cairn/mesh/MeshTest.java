@@ -23,15 +23,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MeshTest {
 
     static final String CAPABILITY = "ping-pong";
-    static final String BUCKET = "mesh_test_" + java.util.HexFormat.of().toHexDigits(
-            java.util.concurrent.ThreadLocalRandom.current().nextInt());
+    static final String BUCKET = TestNats.uniqueName("mesh_test_");
     @AfterAll
-    static void dropBucket() throws Exception {
-        try (io.nats.client.Connection nats = TestNats.connect(TestNats.url())) {
-            if (nats.keyValueManagement().getBucketNames().contains(BUCKET)) {
-                nats.keyValueManagement().delete(BUCKET);
-            }
-        }
+    static void dropBucket() {
+        TestNats.deleteBucket(TestNats.url(), BUCKET);
     }
 
     @RegisterExtension
@@ -46,10 +41,7 @@ class MeshTest {
     @BeforeAll
     static void seed() {
         realms = new Realms(http);
-        realms.allow("beta-inbound", "ping-*", List.of("call", "subscribe"), List.of(realms.id("alpha")));
-        realms.realm("root", null, List.of());
-        realms.realm("alpha", "root", List.of());
-        realms.realm("beta", "root", List.of("beta-inbound"));
+        realms.siblings("alpha", "beta", "ping-*", List.of("call", "subscribe"));
         pingToken = realms.member("alpha", "ping", "consumer");
         pongToken = realms.member("beta", "pong", "provider");
     }

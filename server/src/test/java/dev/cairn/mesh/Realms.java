@@ -45,6 +45,17 @@ final class Realms {
                 "direction", "inbound", "allowFrom", Map.of("realmIds", fromRealms)))), "capability-access");
     }
 
+    /**
+     * The seed's shape: realms root → {@code from}, {@code to}, where {@code to}'s policy
+     * {@code <to>-inbound} lets {@code from} do {@code operations} on capabilities matching the glob.
+     */
+    void siblings(String from, String to, String capability, List<String> operations) {
+        allow(to + "-inbound", capability, operations, List.of(id(from)));
+        realm("root", null, List.of());
+        realm(from, "root", List.of());
+        realm(to, "root", List.of(to + "-inbound"));
+    }
+
     void realm(String name, String parent, List<String> policies) {
         Map<String, Object> body = new java.util.HashMap<>(Map.of("realmId", id(name), "displayName", name,
                 "realmType", parent == null ? "root" : "service",

@@ -53,11 +53,7 @@ class SessionTest {
     @AfterAll
     static void cleanUp() throws Exception {
         idp.close();
-        try (Connection nats = TestNats.connect(TestNats.url())) {
-            if (nats.keyValueManagement().getBucketNames().contains(BUCKET)) {
-                nats.keyValueManagement().delete(BUCKET);
-            }
-        }
+        TestNats.deleteBucket(TestNats.url(), BUCKET);
     }
 
     static Http.Answer login(String providerToken, Object... more) {

@@ -181,6 +181,22 @@ public final class TestNats {
         }
     }
 
+    /** Deletes a test's key-value bucket; quiet when it is not there or the server is gone. */
+    public static void deleteBucket(String server, String bucket) {
+        try (Connection nc = connect(server, Duration.ofSeconds(2))) {
+            nc.keyValueManagement().delete(bucket);
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            // not there: nothing to delete
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A bucket or stream name no other test run uses: {@code prefix} and eight random hex digits. */
+    public static String uniqueName(String prefix) {
+        return prefix + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
+    }
+
     /**
      * A {@code nats-server -js} of a test's own, on a port it chose and a store directory that
      * survives {@link #stop()}: {@link #restart()} brings it back on the same port with the same

@@ -65,12 +65,7 @@ class PlaybookTest {
     static void cleanUp() throws Exception {
         noetl.close();
         idp.close();
-        try (var nats = TestNats.connect(TestNats.url())) {
-            String bucket = "sessions_" + PREFIX.substring(0, 9);
-            if (nats.keyValueManagement().getBucketNames().contains(bucket)) {
-                nats.keyValueManagement().delete(bucket);
-            }
-        }
+        TestNats.deleteBucket(TestNats.url(), "sessions_" + PREFIX.substring(0, 9));
     }
 
     @BeforeEach
