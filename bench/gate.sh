@@ -29,26 +29,17 @@ MAX_TOTAL="${MAX_TOTAL:-30}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 KEEP="${KEEP:-0}"
 APP_NAME="${APP_NAME:-cairn-bench-gate}"
-PGHOST="${PGHOST:-127.0.0.1}"
-PGPORT="${PGPORT:-5432}"
-PGUSER="${PGUSER:-postgres}"
-export PGHOST PGPORT PGUSER
-export PGAPPNAME=cairn-bench-gate-harness
-
-CONTROL_DB=cairn_bench_gate
-PLATFORM=benchgate
-TENANT=t1
-DB="${PLATFORM}_${TENANT}"
-ROWS=10000
-ADMIN_TOKEN="benchgate-$(openssl rand -hex 16)"
-BASE="http://127.0.0.1:$PORT"
-START_TIMEOUT=120
-OWN_DATABASES=0
-GW_PID=""
 
 BENCH_TAG=gate
 BENCH_SCRIPT=bench/gate.sh
 source "$bench/lib.sh"
+bench_defaults gate                 # PG*, CONTROL_DB, PLATFORM, ADMIN_TOKEN, BASE (lib.sh)
+
+TENANT=t1
+DB="${PLATFORM}_${TENANT}"
+ROWS=10000
+GW_PID=""
+
 source "$bench/compare.sh"   # start_gateway, cpu_snapshot
 
 cleanup() {

@@ -4,6 +4,22 @@
 # raw-output directory) before it calls drop_databases, start_run or end_run; start_run installs
 # the script's cleanup().
 
+# The harness's own settings, named after the bench (mesh, gate, sessions): PostgreSQL as postgres
+# on 127.0.0.1 unless PG* say otherwise, a control database, platform and admin token that are this
+# bench's alone, and the gateway's address on PORT. Call it before anything that uses them.
+bench_defaults() {
+  PGHOST="${PGHOST:-127.0.0.1}"
+  PGPORT="${PGPORT:-5432}"
+  PGUSER="${PGUSER:-postgres}"
+  export PGHOST PGPORT PGUSER PGAPPNAME="cairn-bench-$1-harness"
+  CONTROL_DB="cairn_bench_$1"
+  PLATFORM="bench$1"
+  ADMIN_TOKEN="bench$1-$(openssl rand -hex 16)"
+  BASE="http://127.0.0.1:$PORT"
+  START_TIMEOUT=120
+  OWN_DATABASES=0
+}
+
 log() { printf '[%s %s] %s\n' "$BENCH_TAG" "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 now_us() { echo "${EPOCHREALTIME/./}"; }   # wall clock in microseconds, without forking

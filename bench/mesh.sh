@@ -25,23 +25,14 @@ KEEP="${KEEP:-0}"
 APP_NAME="${APP_NAME:-cairn-bench-mesh}"
 source "$root/scripts/jdk.sh"
 JAVA_HOME="${JAVA_HOME_BENCH:-$(find_java_home)}" || exit 1
-PGHOST="${PGHOST:-127.0.0.1}"
-PGPORT="${PGPORT:-5432}"
-PGUSER="${PGUSER:-postgres}"
-export PGHOST PGPORT PGUSER JAVA_HOME
-export PGAPPNAME=cairn-bench-mesh-harness
-
-CONTROL_DB=cairn_bench_mesh
-PLATFORM=benchmesh                      # no platform is registered; drop_databases needs the name
-ADMIN_TOKEN="benchmesh-$RANDOM$RANDOM$RANDOM"
-BASE="http://127.0.0.1:$PORT"
-START_TIMEOUT=120
-BUCKET="bench_mesh_$(date +%Y%m%d%H%M%S)"
-OWN_DATABASES=0
+export JAVA_HOME
 
 BENCH_TAG=mesh
 BENCH_SCRIPT=bench/mesh.sh
 source "$bench/lib.sh"
+bench_defaults mesh                 # PG*, CONTROL_DB, PLATFORM, ADMIN_TOKEN, BASE (lib.sh)
+
+BUCKET="bench_mesh_$(date +%Y%m%d%H%M%S)"
 
 helper() {
   "$JAVA_HOME/bin/java" -cp "$root/server/target/lib/*" "$bench/src/MeshBench.java" "$@"

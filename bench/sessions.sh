@@ -28,23 +28,14 @@ KEEP="${KEEP:-0}"
 APP_NAME="${APP_NAME:-cairn-bench-sessions}"
 source "$root/scripts/jdk.sh"
 JAVA_HOME="${JAVA_HOME_BENCH:-$(find_java_home)}" || exit 1
-PGHOST="${PGHOST:-127.0.0.1}"
-PGPORT="${PGPORT:-5432}"
-PGUSER="${PGUSER:-postgres}"
-export PGHOST PGPORT PGUSER JAVA_HOME
-export PGAPPNAME=cairn-bench-sessions-harness
-
-CONTROL_DB=cairn_bench_sessions
-PLATFORM=benchsessions                  # no platform is registered; drop_databases needs the name
-ADMIN_TOKEN="benchsessions-$RANDOM$RANDOM$RANDOM"
-BASE="http://127.0.0.1:$PORT"
-START_TIMEOUT=120
-BUCKET="bench_sessions_$(date +%Y%m%d%H%M%S)"
-OWN_DATABASES=0
+export JAVA_HOME
 
 BENCH_TAG=sessions
 BENCH_SCRIPT=bench/sessions.sh
 source "$bench/lib.sh"
+bench_defaults sessions                 # PG*, CONTROL_DB, PLATFORM, ADMIN_TOKEN, BASE (lib.sh)
+
+BUCKET="bench_sessions_$(date +%Y%m%d%H%M%S)"
 
 helper() {
   "$JAVA_HOME/bin/java" -cp "$root/server/target/lib/*" "$bench/src/SessionBench.java" "$@"
