@@ -68,6 +68,7 @@ RUN_ID="$(date +%Y%m%d%H%M%S)"
 STREAM_PREFIX=BENCH_EV_                 # every run's stream starts so; `cleanup` deletes them all
 STREAM="$STREAM_PREFIX$RUN_ID"          # this run's own stream and subject prefix
 SUBJECT_PREFIX="benchev$RUN_ID"
+PRESENCE="benchev_presence_$RUN_ID"     # the mesh's presence bucket (unused here), deleted at the end
 FILTER="$SUBJECT_PREFIX.$PLATFORM.>"    # the events of the platform's tenants
 FIRST_SWEEP_S=15                        # the relay's first full sweep runs 10 s after start: inserts wait for it
 
@@ -114,6 +115,7 @@ cleanup() {
   set +e
   stop_waker
   stop_gateway
+  [[ -n "${JAR:-}" ]] && drop_nats_bucket "$NATS_URL" "$PRESENCE"
   if [[ "$STREAM_MADE" == 1 ]]; then
     if [[ "$KEEP" == 1 ]]; then
       log "KEEP=1: stream $STREAM kept; delete it with: $BENCH_SCRIPT cleanup"
@@ -211,7 +213,7 @@ kv0() { awk -v k="$2" '$1 == "KV" && $2 == k { printf "%.0f", $3 }' "$RAW/$1.txt
 # write), so that the throughput run starts at a known instant. (With the default EVENTS_SWEEP_MS
 # the databases the warm-up woke would be swept every 5 s while the measured rows are inserted.)
 set_gateway_env MAX_CONNECTIONS_PER_POOL="$POOL_SIZE" NATS_URL="$NATS_URL" EVENTS_STREAM="$STREAM" EVENTS_SUBJECT_PREFIX="$SUBJECT_PREFIX" \
-  EVENTS_RELAY_WORKERS="$RELAY_WORKERS" EVENTS_BATCH="$BATCH" EVENTS_SWEEP_MS=3600000 EVENTS_FULL_SWEEP_SECS=3600
+  MESH_PRESENCE_BUCKET="$PRESENCE" EVENTS_RELAY_WORKERS="$RELAY_WORKERS" EVENTS_BATCH="$BATCH" EVENTS_SWEEP_MS=3600000 EVENTS_FULL_SWEEP_SECS=3600
 
 start_gateway() {
   local t0

@@ -20,6 +20,13 @@ bench_defaults() {
   OWN_DATABASES=0
 }
 
+# Deletes a run's NATS key-value bucket (quiet when the server or the bucket is gone); needs the
+# server built (its jars in server/target/lib).
+drop_nats_bucket() {  # NATS_URL BUCKET
+  [[ -d "$root/server/target/lib" ]] || return 0
+  "$JAVA_HOME/bin/java" -cp "$root/server/target/lib/*" "$bench/src/DropBucket.java" "$1" "$2" >/dev/null 2>&1 || true
+}
+
 log() { printf '[%s %s] %s\n' "$BENCH_TAG" "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 now_us() { echo "${EPOCHREALTIME/./}"; }   # wall clock in microseconds, without forking

@@ -41,6 +41,7 @@ helper() {
 cleanup() {
   local rc=$?
   stop_gateway
+  [[ -n "${JAR:-}" ]] && drop_nats_bucket "$NATS_URL" "$BUCKET"
   end_run "$rc"
 }
 start_run "$@"

@@ -50,7 +50,7 @@ cleanup() {
   [[ -n "$IDP_PID" ]] && stop_process "$IDP_PID" idp 5
   [[ -n "$NATS_PID" ]] && stop_process "$NATS_PID" nats-server 5
   [[ -n "$NATS_DIR" ]] && rm -rf "$NATS_DIR"
-  [[ -n "${JAR:-}" ]] && helper dropbucket --nats "$NATS_URL" --bucket "$BUCKET" >/dev/null 2>&1 || true
+  [[ -n "${JAR:-}" ]] && drop_nats_bucket "$NATS_URL" "$BUCKET" && drop_nats_bucket "$NATS_URL" "${BUCKET}_presence"
   end_run "$rc"
 }
 start_run "$@"
@@ -72,7 +72,8 @@ grep -q "idp ready on" "$RAW/idp.log" || die "the identity provider did not star
 start_cairn() {
   local name="$1"
   shift
-  set_gateway_env OIDC_ISSUER="http://127.0.0.1:$IDP_PORT/" OIDC_AUDIENCE=cairn-bench NATS_SESSION_BUCKET="$BUCKET" "$@"
+  set_gateway_env OIDC_ISSUER="http://127.0.0.1:$IDP_PORT/" OIDC_AUDIENCE=cairn-bench NATS_SESSION_BUCKET="$BUCKET" \
+    MESH_PRESENCE_BUCKET="${BUCKET}_presence" "$@"
   (cd "$root" && exec env "${gateway_env[@]}" ./cairn serve) >"$RAW/gateway-$name.log" 2>&1 &
   GW_PID=$!
   await_200 "$GW_PID" /health "$BASE/health" || die "the gateway exited: $(tail -5 "$RAW/gateway-$name.log")"

@@ -54,19 +54,10 @@ public final class SessionBench {
             case "idp" -> idp(Integer.parseInt(opts.getOrDefault("port", "9551")),
                     Integer.parseInt(opts.getOrDefault("tokens", "200")), Path.of(opts.get("out")));
             case "measure" -> System.exit(measure(opts));
-            case "dropbucket" -> dropBucket(opts.getOrDefault("nats", "nats://127.0.0.1:4222"), opts.get("bucket"));
             default -> throw new IllegalArgumentException("usage: SessionBench idp|measure [--options]");
         }
     }
 
-    /** Deletes the run's key-value bucket (the cache set-up's). */
-    static void dropBucket(String nats, String bucket) throws Exception {
-        try (io.nats.client.Connection c = io.nats.client.Nats.connect(nats)) {
-            if (c.keyValueManagement().getBucketNames().contains(bucket)) {
-                c.keyValueManagement().delete(bucket);
-            }
-        }
-    }
 
     static void idp(int port, int tokens, Path out) throws Exception {
         RSAKey key = new RSAKeyGenerator(2048).keyID("bench-1").generate();

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,13 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MeshInstancesTest {
 
     static final String CAPABILITY = "ping-pong";
-    static final String BUCKET = TestNats.uniqueName("mesh_test_");
-    static final Map<String, String> ENV = Map.of("NATS_URL", TestNats.url(), "REALM_TOKEN_SECRET", "i".repeat(40),
-            "MESH_PRESENCE_BUCKET", BUCKET);
-    @AfterAll
-    static void dropBucket() {
-        TestNats.deleteBucket(TestNats.url(), BUCKET);
-    }
+    static final Map<String, String> ENV = Map.of("NATS_URL", TestNats.url(), "REALM_TOKEN_SECRET", "i".repeat(40));
 
     @RegisterExtension
     static final ClassGateway gateway = ClassGateway.start(ENV);

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,16 +22,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MeshTest {
 
     static final String CAPABILITY = "ping-pong";
-    static final String BUCKET = TestNats.uniqueName("mesh_test_");
-    @AfterAll
-    static void dropBucket() {
-        TestNats.deleteBucket(TestNats.url(), BUCKET);
-    }
 
     @RegisterExtension
     static final ClassGateway gateway = ClassGateway.start(Map.of("NATS_URL", TestNats.url(),
-            "CONSOLE_API_KEY", "console-key-0123456789", "REALM_TOKEN_SECRET", "s".repeat(40),
-            "MESH_PRESENCE_BUCKET", BUCKET));
+            "CONSOLE_API_KEY", "console-key-0123456789", "REALM_TOKEN_SECRET", "s".repeat(40)));
     static final Http http = gateway.http();
     static Realms realms;
     static String pingToken;

@@ -46,6 +46,7 @@ public final class ChildGateway implements AutoCloseable {
         env.put("TZ", "UTC");
         env.put("CAIRN_ENV_FILE", "/nonexistent");
         env.put("READY_COPIES", "0"); // a copy being made when the test kills the gateway would outlive its clean-up
+        env.putAll(TestGateway.natsNames(control)); // the same as its siblings'
         env.putAll(overrides);
         Path log = Files.createTempFile("cairn-child-" + control, ".log");
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));

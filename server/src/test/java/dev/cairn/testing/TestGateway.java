@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -24,12 +25,17 @@ public final class TestGateway implements AutoCloseable {
     private final List<String> platforms = new ArrayList<>();
     private final Http http;
     private final boolean owner;
+    /** The NATS the gateway was given, and the key-value buckets of its own to delete there on close. */
+    private final Optional<String> nats;
+    private final List<String> buckets;
 
-    private TestGateway(Gateway gateway, String controlDatabase, boolean owner) {
+    private TestGateway(Gateway gateway, String controlDatabase, boolean owner, Map<String, String> env) {
         this.gateway = gateway;
         this.controlDatabase = controlDatabase;
         this.http = new Http(gateway.port());
         this.owner = owner;
+        this.nats = Optional.ofNullable(env.get("NATS_URL"));
+        this.buckets = List.of(env.get("MESH_PRESENCE_BUCKET"), env.get("NATS_SESSION_BUCKET"));
     }
 
     public static TestGateway start() {
@@ -44,7 +50,8 @@ public final class TestGateway implements AutoCloseable {
     public static TestGateway start(Map<String, String> overrides,
                                     java.util.function.Consumer<dev.cairn.identity.Authenticator.Builder> identity) {
         String control = "cairn_test_" + randomHex();
-        return new TestGateway(Gateway.start(Config.fromMap(env(control, overrides)), identity), control, true);
+        Map<String, String> env = env(control, overrides);
+        return new TestGateway(Gateway.start(Config.fromMap(env), identity), control, true, env);
     }
 
     /**
@@ -57,7 +64,8 @@ public final class TestGateway implements AutoCloseable {
 
     /** A sibling with settings of its own (the same ones as this one's, usually). */
     public TestGateway sibling(Map<String, String> overrides) {
-        return new TestGateway(Gateway.start(Config.fromMap(env(controlDatabase, overrides))), controlDatabase, false);
+        Map<String, String> env = env(controlDatabase, overrides);
+        return new TestGateway(Gateway.start(Config.fromMap(env)), controlDatabase, false, env);
     }
 
     private static Map<String, String> env(String control, Map<String, String> overrides) {
@@ -71,8 +79,19 @@ public final class TestGateway implements AutoCloseable {
         env.put("ADMIN_TOKEN", ADMIN_TOKEN);
         env.put("SHUTDOWN_GRACE_SECS", "2");
         env.put("READY_COPIES", "0"); // copies made in the background would only slow the suite; ReadyCopiesTest has its own
+        env.putAll(natsNames(control));
         env.putAll(overrides);
         return env;
+    }
+
+    /**
+     * The NATS names of the gateways on this control database, unless a test names its own: a
+     * presence bucket, mesh subjects and a session bucket of their own, so that test gateways share
+     * neither the defaults of a gateway running beside the suite nor each other's.
+     */
+    static Map<String, String> natsNames(String control) {
+        return Map.of("MESH_PRESENCE_BUCKET", control, "MESH_SUBJECT_PREFIX", control + "-mesh",
+                "NATS_SESSION_BUCKET", control + "_sessions");
     }
 
     public Http http() {
@@ -111,6 +130,7 @@ public final class TestGateway implements AutoCloseable {
         List<String> recorded = recorded(controlDatabase);
         gateway.close(); // closing twice is harmless
         dropAll(controlDatabase, recorded, platforms);
+        nats.ifPresent(server -> buckets.forEach(bucket -> TestNats.deleteBucket(server, bucket)));
     }
 
     /**

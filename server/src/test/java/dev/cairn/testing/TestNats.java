@@ -192,11 +192,6 @@ public final class TestNats {
         }
     }
 
-    /** A bucket or stream name no other test run uses: {@code prefix} and eight random hex digits. */
-    public static String uniqueName(String prefix) {
-        return prefix + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
-    }
-
     /**
      * A {@code nats-server -js} of a test's own, on a port it chose and a store directory that
      * survives {@link #stop()}: {@link #restart()} brings it back on the same port with the same
