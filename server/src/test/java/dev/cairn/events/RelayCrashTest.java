@@ -31,41 +31,49 @@ class RelayCrashTest {
         EventsFixture events = new EventsFixture(TestNats.url());
         // The databases come from a gateway without a relay; the relaying ones are processes of their own.
         try (TestGateway owner = TestGateway.start()) {
-            String platform = owner.platform();
-            register(owner.http(), platform, "t1");
-            String database = platform + "_t1";
-            Pg.execute(database, "INSERT INTO cairn.outbox (aggregate_type, aggregate_id, type, payload)"
-                    + " SELECT 'items', (i % 100)::text, 'updated', jsonb_build_object('i', i) FROM generate_series(1, "
-                    + ROWS + ") i");
-            Map<String, String> env = events.env("EVENTS_SWEEP_MS", "3600000", "EVENTS_FULL_SWEEP_SECS", "3600",
-                    "ADMIN_TOKEN", TestGateway.ADMIN_TOKEN);
-            long streamAtKill;
-            long markedAtKill;
-            try (ChildGateway first = ChildGateway.start(owner.controlDatabase(), env)) {
-                create(first.http(), platform, "t1", "wake-1"); // wakes its relay for t1
-                Await.until("the relay well under way", Duration.ofSeconds(30), () -> events.count() > ROWS / 4);
-                first.kill();
-                streamAtKill = events.count();
-                markedAtKill = Long.parseLong(Pg.scalar(database,
-                        "SELECT count(*) FROM cairn.outbox WHERE published_at IS NOT NULL"));
+            try {
+                crashAndRestart(events, owner);
+            } finally {
+                TestGateway.deleteNatsNames(TestNats.url(), owner.controlDatabase()); // the children's presence bucket
             }
-            assertThat(streamAtKill).as("killed before the end").isLessThan(ROWS);
-            System.out.println("kill -9 with " + streamAtKill + " events in the stream and " + markedAtKill
-                    + " rows marked: " + (streamAtKill - markedAtKill) + " published but not marked");
-            try (ChildGateway second = ChildGateway.start(owner.controlDatabase(), env)) {
-                create(second.http(), platform, "t1", "wake-2");
-                Await.until("every row published", Duration.ofSeconds(60), () -> EventsFixture.unpublished(database) == 0);
-                Await.until("every row in the stream", Duration.ofSeconds(10), () -> events.count() == ROWS + 2);
-                long duplicates = second.http().get("/health").body().path("events").path("duplicates").asLong();
-                assertThat(duplicates).as("republished rows the stream already had").isEqualTo(streamAtKill - markedAtKill);
-            }
-            List<String> ids = events.dataEvents().stream().map(EventsFixture.Event::msgId).toList();
-            assertThat(ids).doesNotHaveDuplicates().hasSize(ROWS + 2);
-            Set<String> rows = Pg.query(database, "SELECT id::text FROM cairn.outbox").stream().map(r -> r.get(0))
-                    .collect(Collectors.toSet());
-            assertThat(Set.copyOf(ids)).isEqualTo(rows);
         } finally {
             events.close();
         }
+    }
+
+    private void crashAndRestart(EventsFixture events, TestGateway owner) throws Exception {
+        String platform = owner.platform();
+        register(owner.http(), platform, "t1");
+        String database = platform + "_t1";
+        Pg.execute(database, "INSERT INTO cairn.outbox (aggregate_type, aggregate_id, type, payload)"
+                + " SELECT 'items', (i % 100)::text, 'updated', jsonb_build_object('i', i) FROM generate_series(1, "
+                + ROWS + ") i");
+        Map<String, String> env = events.env("EVENTS_SWEEP_MS", "3600000", "EVENTS_FULL_SWEEP_SECS", "3600",
+                "ADMIN_TOKEN", TestGateway.ADMIN_TOKEN);
+        long streamAtKill;
+        long markedAtKill;
+        try (ChildGateway first = ChildGateway.start(owner.controlDatabase(), env)) {
+            create(first.http(), platform, "t1", "wake-1"); // wakes its relay for t1
+            Await.until("the relay well under way", Duration.ofSeconds(30), () -> events.count() > ROWS / 4);
+            first.kill();
+            streamAtKill = events.count();
+            markedAtKill = Long.parseLong(Pg.scalar(database,
+                    "SELECT count(*) FROM cairn.outbox WHERE published_at IS NOT NULL"));
+        }
+        assertThat(streamAtKill).as("killed before the end").isLessThan(ROWS);
+        System.out.println("kill -9 with " + streamAtKill + " events in the stream and " + markedAtKill
+                + " rows marked: " + (streamAtKill - markedAtKill) + " published but not marked");
+        try (ChildGateway second = ChildGateway.start(owner.controlDatabase(), env)) {
+            create(second.http(), platform, "t1", "wake-2");
+            Await.until("every row published", Duration.ofSeconds(60), () -> EventsFixture.unpublished(database) == 0);
+            Await.until("every row in the stream", Duration.ofSeconds(10), () -> events.count() == ROWS + 2);
+            long duplicates = second.http().get("/health").body().path("events").path("duplicates").asLong();
+            assertThat(duplicates).as("republished rows the stream already had").isEqualTo(streamAtKill - markedAtKill);
+        }
+        List<String> ids = events.dataEvents().stream().map(EventsFixture.Event::msgId).toList();
+        assertThat(ids).doesNotHaveDuplicates().hasSize(ROWS + 2);
+        Set<String> rows = Pg.query(database, "SELECT id::text FROM cairn.outbox").stream().map(r -> r.get(0))
+                .collect(Collectors.toSet());
+        assertThat(Set.copyOf(ids)).isEqualTo(rows);
     }
 }

@@ -28,6 +28,7 @@ class SessionOutageTest {
         try (TestIdentityProvider idp = TestIdentityProvider.start(); TestNats.Private nats = TestNats.Private.start()) {
             Map<String, String> env = new HashMap<>(idp.env());
             env.put("NATS_URL", nats.url());
+            env.put("NATS_SESSION_BUCKET", "sessions_outage");
             try (TestGateway gateway = TestGateway.start(env)) {
                 Http http = gateway.http();
                 String kept = login(http, idp, "kept");
@@ -51,7 +52,7 @@ class SessionOutageTest {
                 assertThat(valid(http, ended)).isFalse();
                 assertThat(valid(http, kept)).isTrue();
                 try (Connection c = TestNats.connect(nats.url())) {
-                    var kv = c.keyValue("sessions");
+                    var kv = c.keyValue("sessions_outage");
                     Await.until("the cache to hold the session again and the missed logout", Duration.ofSeconds(10), () -> {
                         valid(http, kept);
                         return text(kv, hash(kept)).contains("\"user_id\":\"kept\"")

@@ -25,8 +25,9 @@ public final class TestGateway implements AutoCloseable {
     private final List<String> platforms = new ArrayList<>();
     private final Http http;
     private final boolean owner;
-    /** The NATS the gateway was given, and the key-value buckets of its own to delete there on close. */
+    /** The NATS the gateway was given, and the stream and key-value buckets to delete there on close. */
     private final Optional<String> nats;
+    private final String stream;
     private final List<String> buckets;
 
     private TestGateway(Gateway gateway, String controlDatabase, boolean owner, Map<String, String> env) {
@@ -35,6 +36,7 @@ public final class TestGateway implements AutoCloseable {
         this.http = new Http(gateway.port());
         this.owner = owner;
         this.nats = Optional.ofNullable(env.get("NATS_URL"));
+        this.stream = env.get("EVENTS_STREAM");
         this.buckets = List.of(env.get("MESH_PRESENCE_BUCKET"), env.get("NATS_SESSION_BUCKET"));
     }
 
@@ -85,12 +87,29 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /**
-     * The NATS names of the gateways on this control database, unless a test names its own: a
-     * presence bucket, mesh subjects and a session bucket of their own, so that test gateways share
-     * neither the defaults of a gateway running beside the suite nor each other's.
+     * Deletes, on this NATS, the stream and buckets that gateways on this control database made under
+     * {@link #natsNames}: for child processes given NATS by a test whose own gateway had none.
+     */
+    public static void deleteNatsNames(String server, String control) {
+        Map<String, String> names = natsNames(control);
+        deleteNatsNames(server, names.get("EVENTS_STREAM"),
+                List.of(names.get("MESH_PRESENCE_BUCKET"), names.get("NATS_SESSION_BUCKET")));
+    }
+
+    private static void deleteNatsNames(String server, String stream, List<String> buckets) {
+        buckets.forEach(bucket -> TestNats.deleteBucket(server, bucket));
+        TestNats.deleteStream(server, stream);
+    }
+
+    /**
+     * The NATS names of the gateways on this control database, unless a test names its own: an
+     * event stream and subjects, a presence bucket, mesh subjects and a session bucket of their own,
+     * so that test gateways share neither the defaults of a gateway running beside the suite nor
+     * each other's.
      */
     static Map<String, String> natsNames(String control) {
-        return Map.of("MESH_PRESENCE_BUCKET", control, "MESH_SUBJECT_PREFIX", control + "-mesh",
+        return Map.of("EVENTS_STREAM", control + "_events", "EVENTS_SUBJECT_PREFIX", control,
+                "MESH_PRESENCE_BUCKET", control, "MESH_SUBJECT_PREFIX", control + "-mesh",
                 "NATS_SESSION_BUCKET", control + "_sessions");
     }
 
@@ -130,7 +149,7 @@ public final class TestGateway implements AutoCloseable {
         List<String> recorded = recorded(controlDatabase);
         gateway.close(); // closing twice is harmless
         dropAll(controlDatabase, recorded, platforms);
-        nats.ifPresent(server -> buckets.forEach(bucket -> TestNats.deleteBucket(server, bucket)));
+        nats.ifPresent(server -> deleteNatsNames(server, stream, buckets));
     }
 
     /**
