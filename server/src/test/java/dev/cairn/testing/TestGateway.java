@@ -57,6 +57,15 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /**
+     * A Cairn on a control database the test made itself (an older schema, rows of its own): it is
+     * migrated at start, and dropped with everything the gateway made on {@link #close()}.
+     */
+    public static TestGateway adopt(String control) {
+        Map<String, String> env = env(control, Map.of());
+        return new TestGateway(Gateway.start(Config.fromMap(env), identity -> { }), control, true, env);
+    }
+
+    /**
      * A second Cairn instance on this one's control database, as behind a load balancer. Closing it
      * stops it only: what the instances made is dropped when this one closes.
      */
