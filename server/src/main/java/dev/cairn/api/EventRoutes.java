@@ -1,6 +1,7 @@
 package dev.cairn.api;
 
 import dev.cairn.error.CairnException;
+import dev.cairn.error.Problem;
 import dev.cairn.events.Subscriptions;
 import dev.cairn.identity.Authenticator;
 import dev.cairn.identity.NetworkPolicy;
@@ -44,6 +45,11 @@ final class EventRoutes {
         table.get(routing, PATH + "/stream", this::stream);
     }
 
+    /** The stream's last event: why it ends. */
+    private static SseEvent error(String code, String message) {
+        return SseEvent.builder().name("error").data(Json.write(Map.of("error", code, "message", message))).build();
+    }
+
     WsRouting.Builder webSocket() {
         return WsRouting.builder().endpoint(PATH, () -> new EventSocket(face, authenticator, network));
     }
@@ -74,14 +80,27 @@ final class EventRoutes {
             release.run();
             throw e;
         }
+        CredentialRecheck recheck = RequestIdentity.of(req).recheck(face.settings.credentialsRecheck());
         try (SseSink sink = res.sink(SseSink.TYPE)) {
             handle.start();
-            while (!tooSlow.get()) {
-                SseEvent event = out.poll(PING_SECONDS, TimeUnit.SECONDS);
+            long lastSent = System.nanoTime();
+            while (true) {
+                if (tooSlow.get()) {
+                    sink.emit(error("too_slow", "too slow: " + out.size() + " events waiting (EVENTS_SUBSCRIBER_BUFFER)"));
+                    break;
+                }
+                Optional<Problem> expired = recheck.verdict();
+                if (expired.isPresent()) {
+                    sink.emit(error(expired.get().code().wireName(), expired.get().message()));
+                    break;
+                }
+                SseEvent event = out.poll(1, TimeUnit.SECONDS);
+                if (event == null && System.nanoTime() - lastSent < TimeUnit.SECONDS.toNanos(PING_SECONDS)) {
+                    continue;
+                }
                 sink.emit(event != null ? event : SseEvent.builder().comment("ping").build());
+                lastSent = System.nanoTime();
             }
-            sink.emit(SseEvent.builder().name("error").data(Json.write(Map.of("error", "too_slow", "message",
-                    "too slow: " + out.size() + " events waiting (EVENTS_SUBSCRIBER_BUFFER)"))).build());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -25,16 +25,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What Cairn's WebSocket faces ({@code /v1/events}, GraphQL's {@code /graphql}) share: the upgrade's
- * credentials and scope ({@code Authorization}, else {@code access_token} (or the mesh's {@code token}) in the query for
+ * What Cairn's WebSocket faces ({@code /v1/events}, GraphQL's {@code /graphql}, the mesh's
+ * {@code /gateway} and {@code /monitor}) share: the upgrade's credentials and scope
+ * ({@code Authorization}, else {@code access_token} (or the mesh's {@code token}) in the query for
  * browsers, else a session's header or cookie; {@code x-platform}/{@code x-tenant-id}, or
  * {@code platform}/{@code tenant} in the query), the network allow-list checked at open, the
- * principal's connection slot (a verified client certificate on the TLS listener stands for credentials
- * when there are none), and the outbound side: one bounded queue and one sender thread, the
- * only one that writes to the socket (Helidon's WebSocket writer is not thread-safe), which also
- * pings an idle client. A client whose queue stays full for {@link EventFace#SLOW_GRACE_MILLIS} is
- * cut off with 4008. Subscriptions, whatever their protocol, are closeable handles by id, all closed
- * when the connection ends. Subclasses speak their protocol in {@link #opened()} and {@link #frame}.
+ * principal's connection slot (a verified client certificate on the TLS listener stands for
+ * credentials when there are none), and the outbound side: one bounded queue and one sender
+ * thread, the only one that writes to the socket (Helidon's WebSocket writer is not thread-safe),
+ * which also pings an idle client and judges the credentials again now and then
+ * ({@link CredentialRecheck}: credentials that no longer hold close the connection with 4001 or
+ * 4003). A client whose queue stays full for {@link EventFace#SLOW_GRACE_MILLIS} is cut off with
+ * 4008. Subscriptions, whatever their protocol, are closeable handles by id, all closed when the
+ * connection ends. Subclasses speak their protocol in {@link #opened()} and {@link #frame}.
  */
 abstract class FramedSocket implements WsListener {
 
@@ -57,6 +60,8 @@ abstract class FramedSocket implements WsListener {
     private WsSession session;
     private InetAddress client;
     private Runnable release = () -> { };
+    /** Set once the connection has credentials: the sender judges them again now and then. */
+    private volatile Optional<CredentialRecheck> recheck = Optional.empty();
     volatile boolean closed;
     /** A close the sender is to send (code and reason), asked for by another thread. */
     private volatile Optional<Map.Entry<Integer, String>> closing = Optional.empty();
@@ -128,6 +133,10 @@ abstract class FramedSocket implements WsListener {
     /** The principal of these credentials, holding one of its connection slots until the connection ends. */
     final Principal authenticate(Optional<String> credentials) {
         Principal principal = authenticator.resolve(credentials, certificate, client.getHostAddress());
+        if (credentials.isPresent() || certificate.isPresent()) {
+            recheck = Optional.of(new CredentialRecheck(authenticator, credentials, certificate, client.getHostAddress(),
+                    face.settings.credentialsRecheck()));
+        }
         Runnable slot = face.connections.acquire(principal.actor());
         if (closed) {
             slot.run();
@@ -185,6 +194,11 @@ abstract class FramedSocket implements WsListener {
                         session.close(close.getKey(), close.getValue());
                     });
                     return;
+                }
+                Optional<Problem> expired = recheck.flatMap(CredentialRecheck::verdict);
+                if (expired.isPresent()) {
+                    end(HttpErrors.closeCode(expired.get()), expired.get().message());
+                    continue; // the close goes out at the top of the loop, after what is queued
                 }
                 String frame = out.poll(1, TimeUnit.SECONDS);
                 if (frame == null) {

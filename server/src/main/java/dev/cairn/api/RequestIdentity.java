@@ -50,6 +50,11 @@ final class RequestIdentity {
         return principal;
     }
 
+    /** The request's credentials, to be judged again while a long-lived answer (SSE) goes on. */
+    CredentialRecheck recheck(java.time.Duration every) {
+        return new CredentialRecheck(authenticator, authorization, certificate, client.getHostAddress(), every);
+    }
+
     /**
      * The rate limits of the realm the request's principal acts in, for the route it matched: one
      * token from each bucket, the tightest one's {@code RateLimit} headers on the answer, and

@@ -24,11 +24,12 @@ import java.util.Optional;
  * @param maxConnections    event connections (WebSocket or SSE) one principal may hold at once
  * @param maxSubscriptions  subscriptions one WebSocket connection may hold
  * @param subscriberBuffer  events waiting to be sent to one subscriber before it is cut off as too slow
+ * @param credentialsRecheck how often a long-lived connection's credentials (WebSocket, SSE) are judged again
  */
 public record EventSettings(Optional<String> natsUrl, Optional<Path> credentials, String stream, String subjectPrefix,
                             Duration maxAge, Duration duplicateWindow, Duration outboxRetention, Duration sweepInterval,
                             Duration fullSweepInterval, int workers, int batchSize, int maxAttempts, int maxConnections,
-                            int maxSubscriptions, int subscriberBuffer) {
+                            int maxSubscriptions, int subscriberBuffer, Duration credentialsRecheck) {
 
     public boolean enabled() {
         return natsUrl.isPresent();

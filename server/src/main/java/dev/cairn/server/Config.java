@@ -224,7 +224,8 @@ public record Config(
                 env.integer("EVENTS_RELAY_WORKERS", 4, 1, 64), env.integer("EVENTS_BATCH", 500, 1, 10_000),
                 env.integer("EVENTS_MAX_ATTEMPTS", 10, 1, 1000), env.integer("EVENTS_MAX_CONNECTIONS", 20, 1, 100_000),
                 env.integer("EVENTS_MAX_SUBSCRIPTIONS", 50, 1, 10_000),
-                env.integer("EVENTS_SUBSCRIBER_BUFFER", 1000, 10, 1_000_000));
+                env.integer("EVENTS_SUBSCRIBER_BUFFER", 1000, 10, 1_000_000),
+                Duration.ofSeconds(env.integer("CREDENTIALS_RECHECK_SECS", 30, 1, 3600)));
     }
 
     private static Duration atLeast(Duration value, long millis, String name) {

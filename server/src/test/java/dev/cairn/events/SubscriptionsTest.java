@@ -50,7 +50,9 @@ class SubscriptionsTest {
     @BeforeAll
     static void start() {
         events = new EventsFixture(TestNats.url());
-        Map<String, String> env = new HashMap<>(events.env("EVENTS_SUBSCRIBER_BUFFER", "200"));
+        // credentials judged again every second, and a token's exp to the second, for the expiry test
+        Map<String, String> env = new HashMap<>(events.env("EVENTS_SUBSCRIBER_BUFFER", "200",
+                "CREDENTIALS_RECHECK_SECS", "1", "JWT_LEEWAY_SECS", "0"));
         env.putAll(Jwts.env());
         gateway = TestGateway.start(env);
         http = gateway.http();
@@ -250,6 +252,31 @@ class SubscriptionsTest {
         assertThat(denied.statusCode()).isEqualTo(403);
     }
 
+    @Test
+    void a_token_that_expires_ends_its_connections_and_others_go_on() throws Exception {
+        String expiring = "Bearer " + Jwts.sign(Jwts.claims(platform, "t1", List.of("user"))
+                .expirationTime(new java.util.Date(System.currentTimeMillis() + 3000)).build(), Jwts.SECRET);
+        try (WsClient ws = WsClient.open(gateway.port(), "", true, "Authorization", expiring, "x-tenant-id", "t1");
+             WsClient lasting = connect("t1", "user");
+             SseReader sse = SseReader.open(HttpClient.newHttpClient(), gateway.port(), "/v1/events/stream?entity=items",
+                     expiring, "t1", null)) {
+            assertThat(subscribe(ws, "s", "items", null).path("type").asText()).isEqualTo("ack");
+            assertThat(subscribe(lasting, "s", "items", null).path("type").asText()).isEqualTo("ack");
+            Thread.sleep(1500); // rechecked at least once while the token still held
+            assertThat(ws.isClosed()).isFalse();
+
+            assertThat(ws.closeCode(WAIT)).as("closed once the token expired").isEqualTo(4001);
+            JsonNode ended = Http.JSON.readTree(sse.named("error"));
+            assertThat(ended.path("error").asText()).isEqualTo("unauthorized");
+            assertThat(ended.path("message").asText()).contains("no longer valid");
+
+            create("t1", 1, "after-expiry");
+            assertThat(lasting.events(1, WAIT)).extracting(e -> e.path("event").path("payload").path("name").asText())
+                    .containsExactly("after-expiry-0");
+            assertThat(lasting.isClosed()).isFalse();
+        }
+    }
+
     /** A minimal SSE client: "id" and "data" of each "event: event", in order. */
     private static final class SseReader implements AutoCloseable {
         private final HttpResponse<java.io.InputStream> response;
@@ -273,6 +300,27 @@ class SubscriptionsTest {
             assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
             pause(300); // the subscription starts when the response does; give its consumer a moment
             return new SseReader(response);
+        }
+
+        /** The data of the next event with this name (the stream's "error", say), skipping the others. */
+        String named(String wanted) throws Exception {
+            String name = null;
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (wanted.equals(name)) {
+                        return data.toString();
+                    }
+                    name = null;
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    name = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).strip());
+                }
+            }
+            throw new AssertionError("the stream ended without an event named " + wanted);
         }
 
         List<String[]> events(int n) throws Exception {

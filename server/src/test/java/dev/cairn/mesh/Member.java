@@ -99,6 +99,11 @@ final class Member implements AutoCloseable {
         return request;
     }
 
+    /** The code the gateway closed the connection with (fails after {@code timeout}). */
+    int closeCode(Duration timeout) {
+        return ws.closeCode(timeout);
+    }
+
     @Override
     public void close() {
         ws.close();

@@ -25,7 +25,8 @@ class MeshTest {
 
     @RegisterExtension
     static final ClassGateway gateway = ClassGateway.start(Map.of("NATS_URL", TestNats.url(),
-            "CONSOLE_API_KEY", "console-key-0123456789", "REALM_TOKEN_SECRET", "s".repeat(40)));
+            "CONSOLE_API_KEY", "console-key-0123456789", "REALM_TOKEN_SECRET", "s".repeat(40),
+            "CREDENTIALS_RECHECK_SECS", "1"));
     static final Http http = gateway.http();
     static Realms realms;
     static String pingToken;
@@ -45,6 +46,23 @@ class MeshTest {
 
     private Member pong() {
         return Member.connect(gateway.port(), pongToken, realms.memberId("beta", "pong"), realms.id("beta"));
+    }
+
+    @Test
+    void aMemberDeletedWhileConnectedIsDisconnected() {
+        String token = realms.member("alpha", "leaving", "consumer");
+        String memberId = realms.memberId("alpha", "leaving");
+        try (Member leaving = Member.connect(gateway.port(), token, memberId, realms.id("alpha"));
+             Member staying = ping()) {
+            leaving.handshake(CAPABILITY, List.of(), List.of());
+            staying.handshake(CAPABILITY, List.of(), List.of());
+            Http.Answer deleted = http.json("DELETE", "/api/members/" + memberId.replace("/", "%2F"), null,
+                    "Authorization", Realms.ADMIN);
+            assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+            assertThat(leaving.closeCode(Member.WAIT)).as("its token names a member that is gone").isEqualTo(4001);
+            staying.send("ping", Map.of());
+            assertThat(staying.receives("pong", Member.WAIT)).as("the other member's connection goes on").isTrue();
+        }
     }
 
     @Test
