@@ -44,15 +44,15 @@ class RealmBackfillTest {
 
             assertThat(Pg.query(control, """
                     SELECT r.realm_id, r.realm_type, r.managed_by, coalesce(p.realm_id, '-')
-                    FROM realms r LEFT JOIN realms p ON p.id = r.parent ORDER BY r.realm_id"""))
-                    .containsExactly(
+                    FROM realms r LEFT JOIN realms p ON p.id = r.parent"""))
+                    .containsExactlyInAnyOrder(
                             List.of(one, "root", "platform", "-"),
                             List.of(one + "/clinic", "tenant", "tenant", one),
                             List.of(one + "/lab", "tenant", "tenant", one),
                             List.of(two, "root", "platform", "-"));
             assertThat(Pg.scalar(control, "SELECT created_at < now() - interval '20 hours' FROM realms WHERE realm_id = ?",
                     one + "/clinic")).as("a tenant realm is as old as the tenant's first database").isEqualTo("t");
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             Pg.drop(control);
             throw e;
         }
