@@ -1,6 +1,7 @@
 package dev.cairn.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.fleet.Registry;
 import dev.cairn.policy.Action;
 import dev.cairn.realm.MemberStore;
 import dev.cairn.realm.Page;
@@ -25,42 +26,45 @@ import java.util.Optional;
 final class RealmRoutes {
 
     private final Realms realms;
+    private final Registry registry;
     private final long maxJsonBytes;
 
-    RealmRoutes(Realms realms, long maxJsonBytes) {
+    RealmRoutes(Realms realms, Registry registry, long maxJsonBytes) {
         this.realms = realms;
+        this.registry = registry;
         this.maxJsonBytes = maxJsonBytes;
     }
 
     void register(HttpRouting.Builder routing, RouteTable table) {
-        table.get(routing, "/api/realms", admin(this::listRealms));
-        table.post(routing, "/api/realms", admin((req, res) -> Responses.json(res, 201, realms.realms().create(body(req)))));
+        table.get(routing, "/api/realms", admin(registry, this::listRealms));
+        table.post(routing, "/api/realms", admin(registry, (req, res) -> Responses.json(res, 201, realms.realms().create(body(req)))));
         String realm = "/api/realms/{id}";
-        slashed(routing, table, Method.GET, realm, (req, res) -> Responses.json(res, 200, realms.realms().get(id(req, realm))));
-        slashed(routing, table, Method.PUT, realm, (req, res) ->
+        slashed(routing, table, registry, Method.GET, realm, (req, res) -> Responses.json(res, 200, realms.realms().get(id(req, realm))));
+        slashed(routing, table, registry, Method.PUT, realm, (req, res) ->
                 Responses.json(res, 200, realms.realms().update(id(req, realm), body(req))));
-        slashed(routing, table, Method.DELETE, realm, (req, res) -> {
+        slashed(routing, table, registry, Method.DELETE, realm, (req, res) -> {
             realms.realms().delete(id(req, realm));
             noContent(res);
         });
-        table.get(routing, "/api/members", admin(this::listMembers));
-        table.post(routing, "/api/members", admin((req, res) -> Responses.json(res, 201, realms.members().create(body(req)))));
+        table.get(routing, "/api/members", admin(registry, this::listMembers));
+        table.post(routing, "/api/members", admin(registry, (req, res) -> Responses.json(res, 201, realms.members().create(body(req)))));
         String rotate = "/api/members/{id}/rotate-key";
-        slashed(routing, table, Method.POST, rotate, (req, res) ->
+        slashed(routing, table, registry, Method.POST, rotate, (req, res) ->
                 Responses.json(res, 200, realms.members().rotateKey(id(req, rotate))));
         String member = "/api/members/{id}";
-        slashed(routing, table, Method.GET, member, (req, res) -> Responses.json(res, 200, realms.members().get(id(req, member))));
-        slashed(routing, table, Method.PUT, member, (req, res) ->
+        slashed(routing, table, registry, Method.GET, member, (req, res) -> Responses.json(res, 200, realms.members().get(id(req, member))));
+        slashed(routing, table, registry, Method.PUT, member, (req, res) ->
                 Responses.json(res, 200, realms.members().update(id(req, member), body(req))));
-        slashed(routing, table, Method.DELETE, member, (req, res) -> {
+        slashed(routing, table, registry, Method.DELETE, member, (req, res) -> {
             realms.members().delete(id(req, member));
             noContent(res);
         });
     }
 
     /** An admin route whose one parameter may hold {@code /} (sent encoded or not): it takes the rest of the path. */
-    static void slashed(HttpRouting.Builder routing, RouteTable table, Method method, String template, Handler handler) {
-        table.add(routing, method, template, template.replaceFirst("\\{(\\w+)}", "{+$1}"), admin(handler));
+    static void slashed(HttpRouting.Builder routing, RouteTable table, Registry registry, Method method, String template,
+                        Handler handler) {
+        table.add(routing, method, template, template.replaceFirst("\\{(\\w+)}", "{+$1}"), admin(registry, handler));
     }
 
     /** The one parameter of {@code template} in the request's raw path, decoded: {@code acme%2Fclinic-1} is {@code acme/clinic-1}. */
@@ -84,11 +88,29 @@ final class RealmRoutes {
                 query(req, "memberType"), query(req, "status"), query(req, "search")), page));
     }
 
-    /** The admin token or a console token first (401/403), then the route. */
-    static Handler admin(Handler handler) {
+    /**
+     * The admin token or a console token first (401/403), then the route; a change (any method but
+     * GET) leaves an audit row, done or refused, named by its method and path
+     * ({@code DELETE /api/realms/acme%2Fclinic-1}): ids, never a key.
+     */
+    static Handler admin(Registry registry, Handler handler) {
         return (req, res) -> {
             RequestIdentity.of(req).authorize(new Action.AdministerRealms());
-            handler.handle(req, res);
+            if (req.prologue().method().equals(Method.GET)) {
+                handler.handle(req, res);
+                return;
+            }
+            Responses.audited(registry, Responses.meta(req), req.prologue().method().text() + " " + req.path().rawPath(),
+                    Optional.empty(), () -> {
+                        try {
+                            handler.handle(req, res);
+                        } catch (RuntimeException e) {
+                            throw e;
+                        } catch (Exception e) { // the realm handlers throw none: Helidon's Handler allows it
+                            throw new IllegalStateException(e);
+                        }
+                        return res.status().code();
+                    }, status -> Optional.empty(), status -> status);
         };
     }
 

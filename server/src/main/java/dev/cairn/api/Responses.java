@@ -49,10 +49,17 @@ final class Responses {
      */
     static <T> T audited(Registry registry, RequestMeta meta, String action, Optional<String> platform,
                          Supplier<T> work, java.util.function.Function<T, Optional<String>> databaseOf) {
+        return audited(registry, meta, action, platform, work, databaseOf, result -> 200);
+    }
+
+    /** The same, with the status a success is recorded with taken from its result (201 for a create, say). */
+    static <T> T audited(Registry registry, RequestMeta meta, String action, Optional<String> platform,
+                         Supplier<T> work, java.util.function.Function<T, Optional<String>> databaseOf,
+                         java.util.function.ToIntFunction<T> statusOf) {
         try {
             T result = work.get();
             write(registry, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,
-                    databaseOf.apply(result), 200, "{}"));
+                    databaseOf.apply(result), statusOf.applyAsInt(result), "{}"));
             return result;
         } catch (CairnException e) {
             write(registry, new AuditEntry(meta.requestId(), meta.actor(), meta.sourceIp(), action, platform,

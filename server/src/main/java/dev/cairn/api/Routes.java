@@ -71,8 +71,8 @@ public final class Routes {
         new GraphqlRoutes(services.graphql(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);
         GraphiQL.assets(routing, table);
         new SessionRoutes(services.sessions(), services.policy(), services.maxJsonBytes()).register(routing, table);
-        new RealmRoutes(services.realms(), services.maxJsonBytes()).register(routing, table);
-        new RealmCatalogRoutes(services.realms(), services.maxJsonBytes()).register(routing, table);
+        new RealmRoutes(services.realms(), services.registry(), services.maxJsonBytes()).register(routing, table);
+        new RealmCatalogRoutes(services.realms(), services.registry(), services.maxJsonBytes()).register(routing, table);
         new CallbackRoutes(services.playbooks(), services.maxJsonBytes()).register(routing, table);
         new MeshAuthRoutes(services.meshTokens(), services.maxJsonBytes()).register(routing, table);
         new EntityRoutes(services.pipeline(), services.defaultPlatform(), services.maxJsonBytes()).register(routing, table);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.fleet.ControlDatabase;
 import dev.cairn.testing.ClassGateway;
 import dev.cairn.testing.Http;
+import dev.cairn.testing.Pg;
 import dev.cairn.testing.Schema;
 import dev.cairn.testing.TestGateway;
 import java.time.Duration;
@@ -49,6 +50,27 @@ class RealmApiTest {
     static void error(Http.Answer a, int status, String code) {
         assertThat(a.status()).as(a.toString()).isEqualTo(status);
         assertThat(a.body().path("error").asText()).as(a.toString()).isEqualTo(code);
+    }
+
+    @Test
+    void every_change_is_audited_done_or_refused_and_reads_are_not() {
+        String before = Pg.scalar(gateway.controlDatabase(), "SELECT coalesce(max(id), 0)::text FROM audit_log");
+        ok("POST", "/api/realms", Map.of("realmId", "audited", "realmType", "root"), 201);
+        error(send("POST", "/api/realms", Map.of("realmId", "audited", "realmType", "root")), 409, "already_exists");
+        ok("GET", "/api/realms/audited", null, 200);
+        String key = ok("POST", "/api/members", Map.of("name", "desk", "realmId", "audited", "memberType", "consumer"), 201)
+                .path("apiKey").asText();
+        ok("POST", "/api/members/audited%2Fdesk/rotate-key", null, 200);
+        assertThat(send("DELETE", "/api/members/audited%2Fdesk", null).status()).isEqualTo(204);
+
+        List<List<String>> rows = Pg.query(gateway.controlDatabase(), "SELECT actor, action, status::text, detail::text"
+                + " FROM audit_log WHERE id > ?::bigint ORDER BY id", before);
+        assertThat(rows).extracting(r -> r.get(1) + " " + r.get(2)).containsExactly(
+                "POST /api/realms 201", "POST /api/realms 409", "POST /api/members 201",
+                "POST /api/members/audited%2Fdesk/rotate-key 200", "DELETE /api/members/audited%2Fdesk 204");
+        assertThat(rows).extracting(r -> r.get(0)).containsOnly("admin");
+        assertThat(rows.get(1).get(3)).contains("already_exists");
+        assertThat(rows.toString()).as("no key in the audit log").doesNotContain(key);
     }
 
     @Test
