@@ -25,19 +25,15 @@ public final class TestGateway implements AutoCloseable {
     private final List<String> platforms = new ArrayList<>();
     private final Http http;
     private final boolean owner;
-    /** The NATS the gateway was given, and the stream and key-value buckets to delete there on close. */
-    private final Optional<String> nats;
-    private final String stream;
-    private final List<String> buckets;
+    /** The settings it started with: its NATS, if any, and its names there, deleted on close. */
+    private final Map<String, String> env;
 
     private TestGateway(Gateway gateway, String controlDatabase, boolean owner, Map<String, String> env) {
         this.gateway = gateway;
         this.controlDatabase = controlDatabase;
         this.http = new Http(gateway.port());
         this.owner = owner;
-        this.nats = Optional.ofNullable(env.get("NATS_URL"));
-        this.stream = env.get("EVENTS_STREAM");
-        this.buckets = List.of(env.get("MESH_PRESENCE_BUCKET"), env.get("NATS_SESSION_BUCKET"));
+        this.env = env;
     }
 
     public static TestGateway start() {
@@ -100,14 +96,13 @@ public final class TestGateway implements AutoCloseable {
      * {@link #natsNames}: for child processes given NATS by a test whose own gateway had none.
      */
     public static void deleteNatsNames(String server, String control) {
-        Map<String, String> names = natsNames(control);
-        deleteNatsNames(server, names.get("EVENTS_STREAM"),
-                List.of(names.get("MESH_PRESENCE_BUCKET"), names.get("NATS_SESSION_BUCKET")));
+        deleteNatsNames(server, natsNames(control));
     }
 
-    private static void deleteNatsNames(String server, String stream, List<String> buckets) {
-        buckets.forEach(bucket -> TestNats.deleteBucket(server, bucket));
-        TestNats.deleteStream(server, stream);
+    /** The event stream and the buckets these settings name. */
+    private static void deleteNatsNames(String server, Map<String, String> settings) {
+        TestNats.delete(server, List.of(settings.get("EVENTS_STREAM")),
+                List.of(settings.get("MESH_PRESENCE_BUCKET"), settings.get("NATS_SESSION_BUCKET")));
     }
 
     /**
@@ -158,7 +153,7 @@ public final class TestGateway implements AutoCloseable {
         List<String> recorded = recorded(controlDatabase);
         gateway.close(); // closing twice is harmless
         dropAll(controlDatabase, recorded, platforms);
-        nats.ifPresent(server -> deleteNatsNames(server, stream, buckets));
+        Optional.ofNullable(env.get("NATS_URL")).ifPresent(server -> deleteNatsNames(server, env));
     }
 
     /**

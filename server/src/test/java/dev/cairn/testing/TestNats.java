@@ -172,23 +172,42 @@ public final class TestNats {
 
     /** Deletes a test's stream; quiet when it is not there or the server is gone. */
     public static void deleteStream(String server, String stream) {
+        delete(server, List.of(stream), List.of());
+    }
+
+    /** Deletes a test's key-value bucket; quiet when it is not there or the server is gone. */
+    public static void deleteBucket(String server, String bucket) {
+        delete(server, List.of(), List.of(bucket));
+    }
+
+    /**
+     * Deletes a test's streams and key-value buckets over one connection; each one quietly when it is
+     * not there, all of them when the server is gone.
+     */
+    public static void delete(String server, List<String> streams, List<String> buckets) {
         try (Connection nc = connect(server, Duration.ofSeconds(2))) {
-            nc.jetStreamManagement().deleteStream(stream);
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            // not there: nothing to delete
+            for (String stream : streams) {
+                quietly(() -> nc.jetStreamManagement().deleteStream(stream));
+            }
+            for (String bucket : buckets) {
+                quietly(() -> nc.keyValueManagement().delete(bucket));
+            }
+        } catch (IOException | RuntimeException e) {
+            // the server is gone: nothing to delete
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Deletes a test's key-value bucket; quiet when it is not there or the server is gone. */
-    public static void deleteBucket(String server, String bucket) {
-        try (Connection nc = connect(server, Duration.ofSeconds(2))) {
-            nc.keyValueManagement().delete(bucket);
+    private interface Deletion {
+        void run() throws IOException, JetStreamApiException;
+    }
+
+    private static void quietly(Deletion deletion) {
+        try {
+            deletion.run();
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             // not there: nothing to delete
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
