@@ -58,7 +58,6 @@ public final class SessionBench {
         }
     }
 
-
     static void idp(int port, int tokens, Path out) throws Exception {
         RSAKey key = new RSAKeyGenerator(2048).keyID("bench-1").generate();
         String issuer = "http://127.0.0.1:" + port + "/";

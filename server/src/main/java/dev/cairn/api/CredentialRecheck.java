@@ -49,15 +49,12 @@ final class CredentialRecheck {
         try {
             authenticator.resolve(credentials, certificate, address);
             return Optional.empty();
-        } catch (CairnException e) {
-            ErrorCode code = e.problem().code();
-            if (code == ErrorCode.UNAUTHORIZED || code == ErrorCode.FORBIDDEN) {
-                return Optional.of(Problem.of(code, "the connection's credentials are no longer valid: "
-                        + e.problem().message()));
-            }
-            LOG.debug("the credentials of a connection could not be judged again now: {}", e.problem().message());
-            return Optional.empty();
         } catch (RuntimeException e) {
+            if (e instanceof CairnException c
+                    && (c.problem().code() == ErrorCode.UNAUTHORIZED || c.problem().code() == ErrorCode.FORBIDDEN)) {
+                return Optional.of(Problem.of(c.problem().code(), "the connection's credentials are no longer valid: "
+                        + c.problem().message()));
+            }
             LOG.debug("the credentials of a connection could not be judged again now: {}", e.toString());
             return Optional.empty();
         }
